@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from territories.services import reference_data_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the official reference geography (régions, départements, communes, EPCI, EPT) "
+        "from the shipped @etalab/decoupage-administratif snapshot or another release."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--source",
+            type=Path,
+            help="Folder holding regions, departements, communes, epci and ept .json[.gz] files "
+            "(an npm 'package/' folder works too). Default: the shipped 6.0.0 snapshot.",
+        )
+        parser.add_argument(
+            "--departments",
+            help="Comma-separated département codes: import only what touches them (e.g. 29,35).",
+        )
+
+    def handle(self, *args, source=None, departments=None, **options):
+        scope = {code.strip().upper() for code in departments.split(",") if code.strip()} if (
+            departments
+        ) else None
+        try:
+            report = reference_data_import(source=source, departments=scope)
+        except ValidationError as error:
+            raise CommandError(f"Import aborted, database unchanged: {'; '.join(error.messages)}")
+        self.stdout.write(report.summary())

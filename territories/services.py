@@ -1,0 +1,159 @@
+"""Writes to the reference geography."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from .importers import ReferenceData, TerritoryRecord, read_reference_data
+from .models import Containment, Territory, TerritoryKind
+from .text import normalize_search_text
+
+REFERENCE_KINDS = (
+    TerritoryKind.REGION,
+    TerritoryKind.DEPARTMENT,
+    TerritoryKind.COMMUNE,
+    TerritoryKind.EPCI,
+    TerritoryKind.EPT,
+)
+SYNCED_FIELDS = ("name", "category", "siren", "population", "postal_codes", "vintage", "source")
+BATCH_SIZE = 2000
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    source: str
+    created: int
+    updated: int
+    obsoleted: int
+    restored: int
+    containments_added: int
+    containments_removed: int
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            (self.created, self.updated, self.obsoleted, self.restored,
+             self.containments_added, self.containments_removed)
+        )
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"{self.source}: already up to date, nothing changed."
+        return (
+            f"{self.source}: territories {self.created} created, {self.updated} updated, "
+            f"{self.obsoleted} obsoleted, {self.restored} restored; containments "
+            f"{self.containments_added} added, {self.containments_removed} removed."
+        )
+
+
+def reference_data_import(
+    *, source: Path | None = None, departments: set[str] | None = None
+) -> ImportReport:
+    """Load a release of the official geography: idempotent, non-destructive, all-or-nothing.
+
+    The files are read and checked entirely before the database is touched. Territories
+    missing from the release are marked obsolete (never deleted) on a full import; a
+    partial import (`departments`) never obsoletes anything, since it does not see the
+    whole country. Groupings and foreign territories created by staff are left alone.
+    """
+    data = read_reference_data(source, departments=departments)
+    with transaction.atomic():
+        return _apply(data, full=not departments)
+
+
+def _apply(data: ReferenceData, *, full: bool) -> ImportReport:
+    existing = {
+        (t.kind, t.code): t for t in Territory.objects.filter(kind__in=REFERENCE_KINDS)
+    }
+    to_create, to_update, restored = [], [], 0
+    for key, record in data.records.items():
+        territory = existing.get(key)
+        values = _values(record, data.source)
+        if territory is None:
+            to_create.append(
+                Territory(kind=record.kind, code=record.code,
+                          search_name=normalize_search_text(record.name), **values)
+            )
+            continue
+        changed = [name for name, value in values.items() if getattr(territory, name) != value]
+        if territory.is_obsolete:
+            territory.is_obsolete = False
+            restored += 1
+            changed.append("is_obsolete")
+        if changed:
+            for name, value in values.items():
+                setattr(territory, name, value)
+            territory.search_name = normalize_search_text(territory.name)
+            to_update.append(territory)
+
+    Territory.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    now = timezone.now()
+    for territory in to_update:
+        territory.updated_at = now  # bulk_update does not apply auto_now
+    Territory.objects.bulk_update(
+        to_update, [*SYNCED_FIELDS, "search_name", "is_obsolete", "updated_at"],
+        batch_size=BATCH_SIZE,
+    )
+
+    obsoleted = 0
+    if full:
+        missing = [t.pk for key, t in existing.items() if key not in data.records]
+        for start in range(0, len(missing), BATCH_SIZE):
+            obsoleted += Territory.objects.filter(
+                pk__in=missing[start : start + BATCH_SIZE], is_obsolete=False
+            ).update(is_obsolete=True, updated_at=now)
+
+    added, removed = _sync_containments(data)
+    return ImportReport(
+        source=data.source,
+        created=len(to_create),
+        updated=len(to_update) - restored,
+        obsoleted=obsoleted,
+        restored=restored,
+        containments_added=added,
+        containments_removed=removed,
+    )
+
+
+def _values(record: TerritoryRecord, source: str) -> dict:
+    return {
+        "name": record.name,
+        "category": record.category,
+        "siren": record.siren,
+        "population": record.population,
+        "postal_codes": list(record.postal_codes),
+        "vintage": record.vintage,
+        "source": source,
+    }
+
+
+def _sync_containments(data: ReferenceData) -> tuple[int, int]:
+    """Make the stored containments of every imported territory match the release."""
+    ids = dict(
+        ((kind, code), pk)
+        for kind, code, pk in Territory.objects.filter(kind__in=REFERENCE_KINDS).values_list(
+            "kind", "code", "id"
+        )
+    )
+    wanted = {(ids[content], ids[container]) for content, container in data.containments}
+    scoped_contents = {ids[key] for key in data.records}
+    current = set(
+        Containment.objects.filter(
+            content__kind__in=REFERENCE_KINDS, container__kind__in=REFERENCE_KINDS
+        ).values_list("content_id", "container_id")
+    )
+    stale = [pair for pair in current - wanted if pair[0] in scoped_contents]
+    new = wanted - current
+    Containment.objects.bulk_create(
+        [Containment(content_id=c, container_id=k) for c, k in new], batch_size=BATCH_SIZE
+    )
+    removed = 0
+    for content_id, container_id in stale:
+        removed += Containment.objects.filter(
+            content_id=content_id, container_id=container_id
+        ).delete()[0]
+    return len(new), removed
