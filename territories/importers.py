@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,11 @@ from .models import TerritoryKind
 DEFAULT_SNAPSHOT = Path(__file__).resolve().parent / "data" / "decoupage-administratif-6.0.0"
 FILES = ("regions", "departements", "communes", "epci", "ept")
 EPCI_CATEGORIES = {"CC", "CA", "CU", "METRO", "MET69"}
+# Column limits of `Territory`: checked here because SQLite does not enforce varchar
+# lengths and PostgreSQL would fail with a bare DataError instead of naming the record.
+MAX_LENGTHS = {"code": 16, "nom": 200, "siren": 9}
+MAX_POPULATION = 2**31 - 1  # PositiveIntegerField on PostgreSQL
+MAX_SOURCE_LENGTH, MAX_VINTAGE_LENGTH = 100, 40
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,13 @@ class TerritoryRecord:
 
 @dataclass
 class ReferenceData:
-    """Everything one release describes: territories and (transitive) containments."""
+    """Everything one release describes: territories and (transitive) containments.
+
+    With a département scope, `records` holds only what touches those départements, but
+    the containments of an EPCI or EPT kept in scope list *every* département and région
+    its members lie in, so a partial import never drops the EPCI's links outside the scope
+    (containers not in the database yet are skipped by the writer).
+    """
 
     source: str
     records: dict[tuple[str, str], TerritoryRecord] = field(default_factory=dict)
@@ -68,7 +80,8 @@ def _read_json(folder: Path, stem: str) -> list[dict]:
     try:
         with opener(path, "rt", encoding="utf-8") as handle:
             data = json.load(handle)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (OSError, EOFError, zlib.error, UnicodeDecodeError, json.JSONDecodeError) as error:
+        # A truncated gzip raises EOFError, a corrupt one zlib.error: neither is an OSError.
         raise ValidationError(f"{path.name}: not valid JSON ({error})") from error
     if not isinstance(data, list):
         raise ValidationError(f"{path.name}: expected a list of records")
@@ -81,11 +94,27 @@ def _source_label(folder: Path) -> tuple[str, dict]:
         if candidate.exists():
             try:
                 meta = json.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as error:
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
                 raise ValidationError(f"{candidate.name}: not valid JSON ({error})") from error
+            if not isinstance(meta, dict) or not isinstance(meta.get("vintages", {}), dict):
+                raise ValidationError(f"{candidate.name}: expected an object")
             name = meta.get("package") or meta.get("name") or "decoupage-administratif"
-            return f"{name}@{meta.get('version', '?')}", meta.get("vintages", {})
-    return folder.name, {}
+            label, vintages = f"{name}@{meta.get('version', '?')}", meta.get("vintages", {})
+            break
+    else:
+        label, vintages = folder.name, {}
+    # Stored in `Territory.source` / `.vintage`: same reason as MAX_LENGTHS.
+    if len(label) > MAX_SOURCE_LENGTH:
+        raise ValidationError(
+            f"source label '{label}' is longer than {MAX_SOURCE_LENGTH} characters"
+        )
+    for stem, vintage in vintages.items():
+        if not isinstance(vintage, str) or len(vintage) > MAX_VINTAGE_LENGTH:
+            raise ValidationError(
+                f"{candidate.name}: vintages.{stem} must be text of at most "
+                f"{MAX_VINTAGE_LENGTH} characters (a short label; describe it elsewhere)"
+            )
+    return label, vintages
 
 
 class _Checker:
@@ -98,30 +127,51 @@ class _Checker:
         if not isinstance(record, dict):
             raise ValidationError(f"{self.stem}.json, record #{index + 1}: not an object")
         value = record.get(key)
-        if value is None or value == "":
+        if value is not None and not isinstance(value, str):
+            raise ValidationError(
+                f"{self.stem}.json, record #{index + 1} ({self.label(record)}): "
+                f"field '{key}' must be text"
+            )
+        # Strip before testing for emptiness: a blank code would otherwise reach the
+        # database and break the "code not empty" constraint instead of being reported.
+        value = (value or "").strip()
+        if not value:
             if required:
                 raise ValidationError(
                     f"{self.stem}.json, record #{index + 1} ({self.label(record)}): "
                     f"missing field '{key}'"
                 )
             return ""
-        if not isinstance(value, str):
+        limit = MAX_LENGTHS.get(key)
+        if limit and len(value) > limit:
             raise ValidationError(
                 f"{self.stem}.json, record #{index + 1} ({self.label(record)}): "
-                f"field '{key}' must be text"
+                f"field '{key}' is longer than {limit} characters"
             )
-        return value.strip()
+        return value
 
     def count(self, record: dict, index: int, key: str) -> int | None:
         value = record.get(key)
         if value is None:
             return None
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        if (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or not 0 <= value <= MAX_POPULATION
+        ):
             raise ValidationError(
                 f"{self.stem}.json, record #{index + 1} ({self.label(record)}): "
                 f"field '{key}' must be a non-negative integer"
             )
         return value
+
+    def unique(self, seen, code: str, record: dict, index: int) -> None:
+        """A code listed twice would silently overwrite the first record."""
+        if code in seen:
+            raise ValidationError(
+                f"{self.stem}.json, record #{index + 1} ({self.label(record)}): "
+                f"code '{code}' appears more than once"
+            )
 
     @staticmethod
     def label(record: dict) -> str:
@@ -185,10 +235,10 @@ def read_reference_data(
             if not any(department_code in in_scope for department_code, _r in places):
                 continue
             keep(group)
+            # All of them, not only those in scope: see `ReferenceData`.
             for department_code, region_code in places:
-                if department_code in in_scope:
-                    data.containments.add((group.key, (TerritoryKind.DEPARTMENT, department_code)))
-                    data.containments.add((group.key, (TerritoryKind.REGION, region_code)))
+                data.containments.add((group.key, (TerritoryKind.DEPARTMENT, department_code)))
+                data.containments.add((group.key, (TerritoryKind.REGION, region_code)))
             for member in members:
                 if commune_places[member][0] in in_scope:
                     data.containments.add(((TerritoryKind.COMMUNE, member), group.key))
@@ -204,8 +254,11 @@ def _read_regions(rows: list, vintage: str) -> dict[str, TerritoryRecord]:
     regions = {}
     for index, row in enumerate(rows):
         code = check.text(row, index, "code")
+        check.unique(regions, code, row, index)
         regions[code] = TerritoryRecord(
-            kind=TerritoryKind.REGION, code=code, name=check.text(row, index, "nom"),
+            kind=TerritoryKind.REGION,
+            code=code,
+            name=check.text(row, index, "nom"),
             vintage=vintage,
         )
     return regions
@@ -218,6 +271,7 @@ def _read_departments(
     departments = {}
     for index, row in enumerate(rows):
         code = check.text(row, index, "code")
+        check.unique(departments, code, row, index)
         region_code = check.text(row, index, "region")
         if region_code not in regions:
             raise ValidationError(
@@ -225,7 +279,9 @@ def _read_departments(
                 f"unknown région '{region_code}'"
             )
         record = TerritoryRecord(
-            kind=TerritoryKind.DEPARTMENT, code=code, name=check.text(row, index, "nom"),
+            kind=TerritoryKind.DEPARTMENT,
+            code=code,
+            name=check.text(row, index, "nom"),
             vintage=vintages.get("departements", ""),
         )
         departments[code] = (record, region_code)
@@ -243,6 +299,7 @@ def _read_communes(
         if check.text(row, index, "type") != "commune-actuelle":
             continue
         code = check.text(row, index, "code")
+        check.unique(communes, code, row, index)
         department_code = check.text(row, index, "departement")
         if department_code not in departments:
             raise ValidationError(
@@ -271,8 +328,17 @@ def _read_communes(
 def _read_groups(rows: list, stem: str, kind: str, communes: dict, vintages: dict):
     """EPCI or EPT with their member communes; yields (record, member codes)."""
     check = _Checker(stem)
+    seen = set()
     for index, row in enumerate(rows):
         code = check.text(row, index, "code")
+        check.unique(seen, code, row, index)
+        seen.add(code)
+        if not (code.isdigit() and len(code) == 9):
+            # The code is stored as the SIREN too (a 9-character column).
+            raise ValidationError(
+                f"{stem}.json, record #{index + 1} ({check.label(row)}): "
+                "field 'code' must be a 9-digit SIREN"
+            )
         category = check.text(row, index, "type")
         if kind == TerritoryKind.EPCI and category not in EPCI_CATEGORIES:
             raise ValidationError(
@@ -285,12 +351,18 @@ def _read_groups(rows: list, stem: str, kind: str, communes: dict, vintages: dic
                 f"{stem}.json, record #{index + 1} ({check.label(row)}): no member communes"
             )
         member_codes = []
-        for member in members:
-            member_code = member.get("code") if isinstance(member, dict) else None
-            if member_code not in communes:
+        for position, member in enumerate(members, start=1):
+            if not isinstance(member, dict):
+                # Reported, not an AttributeError on `member.get`.
                 raise ValidationError(
                     f"{stem}.json, record #{index + 1} ({check.label(row)}): member "
-                    f"'{member_code}' ({(member or {}).get('nom', '?')}) is not a known "
+                    f"#{position} ({member!r}) is not an object"
+                )
+            member_code = member.get("code")
+            if not isinstance(member_code, str) or member_code not in communes:
+                raise ValidationError(
+                    f"{stem}.json, record #{index + 1} ({check.label(row)}): member "
+                    f"'{member_code}' ({member.get('nom', '?')}) is not a known "
                     "current commune"
                 )
             member_codes.append(member_code)

@@ -36,8 +36,14 @@ class ImportReport:
     @property
     def changed(self) -> bool:
         return any(
-            (self.created, self.updated, self.obsoleted, self.restored,
-             self.containments_added, self.containments_removed)
+            (
+                self.created,
+                self.updated,
+                self.obsoleted,
+                self.restored,
+                self.containments_added,
+                self.containments_removed,
+            )
         )
 
     def summary(self) -> str:
@@ -66,17 +72,19 @@ def reference_data_import(
 
 
 def _apply(data: ReferenceData, *, full: bool) -> ImportReport:
-    existing = {
-        (t.kind, t.code): t for t in Territory.objects.filter(kind__in=REFERENCE_KINDS)
-    }
+    existing = {(t.kind, t.code): t for t in Territory.objects.filter(kind__in=REFERENCE_KINDS)}
     to_create, to_update, restored = [], [], 0
     for key, record in data.records.items():
         territory = existing.get(key)
         values = _values(record, data.source)
         if territory is None:
             to_create.append(
-                Territory(kind=record.kind, code=record.code,
-                          search_name=normalize_search_text(record.name), **values)
+                Territory(
+                    kind=record.kind,
+                    code=record.code,
+                    search_name=normalize_search_text(record.name),
+                    **values,
+                )
             )
             continue
         changed = [name for name, value in values.items() if getattr(territory, name) != value]
@@ -95,7 +103,8 @@ def _apply(data: ReferenceData, *, full: bool) -> ImportReport:
     for territory in to_update:
         territory.updated_at = now  # bulk_update does not apply auto_now
     Territory.objects.bulk_update(
-        to_update, [*SYNCED_FIELDS, "search_name", "is_obsolete", "updated_at"],
+        to_update,
+        [*SYNCED_FIELDS, "search_name", "is_obsolete", "updated_at"],
         batch_size=BATCH_SIZE,
     )
 
@@ -133,27 +142,34 @@ def _values(record: TerritoryRecord, source: str) -> dict:
 
 def _sync_containments(data: ReferenceData) -> tuple[int, int]:
     """Make the stored containments of every imported territory match the release."""
-    ids = dict(
-        ((kind, code), pk)
+    ids = {
+        (kind, code): pk
         for kind, code, pk in Territory.objects.filter(kind__in=REFERENCE_KINDS).values_list(
             "kind", "code", "id"
         )
-    )
-    wanted = {(ids[content], ids[container]) for content, container in data.containments}
+    }
+    # A partial import lists the départements and régions of a cross-border EPCI even
+    # outside its scope; those not imported yet are skipped (a later import links them).
+    wanted = {
+        (ids[content], ids[container])
+        for content, container in data.containments
+        if container in ids
+    }
     scoped_contents = {ids[key] for key in data.records}
-    current = set(
-        Containment.objects.filter(
+    current = {
+        (content_id, container_id): pk
+        for pk, content_id, container_id in Containment.objects.filter(
             content__kind__in=REFERENCE_KINDS, container__kind__in=REFERENCE_KINDS
-        ).values_list("content_id", "container_id")
-    )
-    stale = [pair for pair in current - wanted if pair[0] in scoped_contents]
-    new = wanted - current
+        ).values_list("id", "content_id", "container_id")
+    }
+    stale = [
+        pk for pair, pk in current.items() if pair not in wanted and pair[0] in scoped_contents
+    ]
+    new = wanted - current.keys()
     Containment.objects.bulk_create(
         [Containment(content_id=c, container_id=k) for c, k in new], batch_size=BATCH_SIZE
     )
     removed = 0
-    for content_id, container_id in stale:
-        removed += Containment.objects.filter(
-            content_id=content_id, container_id=container_id
-        ).delete()[0]
+    for start in range(0, len(stale), BATCH_SIZE):
+        removed += Containment.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()[0]
     return len(new), removed

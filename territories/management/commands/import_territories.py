@@ -25,11 +25,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, source=None, departments=None, **options):
-        scope = {code.strip().upper() for code in departments.split(",") if code.strip()} if (
-            departments
-        ) else None
+        scope = None
+        if departments is not None:
+            scope = {code.strip().upper() for code in departments.split(",") if code.strip()}
+            if not scope:
+                # An empty list (e.g. an unset shell variable) must not turn into a full
+                # import, which would mark territories obsolete.
+                raise CommandError("--departments: give at least one département code.")
         try:
             report = reference_data_import(source=source, departments=scope)
         except ValidationError as error:
-            raise CommandError(f"Import aborted, database unchanged: {'; '.join(error.messages)}")
+            raise CommandError(
+                f"Import aborted, database unchanged: {'; '.join(error.messages)}"
+            ) from error
         self.stdout.write(report.summary())
