@@ -12,9 +12,9 @@ class TerritoryReferenceField(forms.CharField):
     """A `<kind>:<code>` reference (e.g. `epci:242900314`), cleaned to a Territory."""
 
     default_error_messages = {
-        "format": _("Format attendu : <type>:<code>, par exemple epci:242900314."),
-        "kind": _("Type de territoire inconnu : « %(kind)s »."),
-        "unknown": _("Aucun territoire ne correspond à « %(value)s »."),
+        "format": _("Format attendu : <type>:<code>, par exemple epci:242900314."),
+        "kind": _("Type de territoire inconnu : « %(kind)s »."),
+        "unknown": _("Aucun territoire ne correspond à « %(value)s »."),
     }
 
     def clean(self, value):
@@ -39,14 +39,58 @@ class TerritoryReferenceFilter(django_filters.Filter):
     field_class = TerritoryReferenceField
 
 
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Hands the raw query value to the field, so that the field can reject what it does
+    not understand (Django's widget silently turns `maybe` into "no filter")."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """Yes, no or indifferent; any other value is an error, never silently ignored."""
+
+    widget = StrictNullBooleanSelect
+    default_error_messages = {
+        "invalid": _("Valeur attendue : true ou false."),
+    }
+    TRUE_VALUES = frozenset({"true", "1", "yes", "on", "oui"})
+    FALSE_VALUES = frozenset({"false", "0", "no", "off", "non"})
+    EMPTY_VALUES = frozenset({"", "unknown"})
+
+    def to_python(self, value):
+        if value is None or isinstance(value, bool):
+            return value
+        normalized = str(value).strip().lower()
+        if normalized in self.EMPTY_VALUES:
+            return None
+        if normalized in self.TRUE_VALUES:
+            return True
+        if normalized in self.FALSE_VALUES:
+            return False
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictNullBooleanField
+
+
 class TerritoryFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Recherche"),
         method="filter_q",
         help_text=_("Nom (sans tenir compte des accents ni de la casse), code INSEE ou SIREN."),
     )
-    kind = django_filters.ChoiceFilter(label=_("Type"), choices=TerritoryKind.choices)
-    category = django_filters.ChoiceFilter(label=_("Catégorie"), choices=TerritoryCategory.choices)
+    kind = django_filters.ChoiceFilter(
+        label=_("Type"),
+        choices=TerritoryKind.choices,
+        help_text=_("Type de territoire, par exemple epci."),
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("Catégorie"),
+        choices=TerritoryCategory.choices,
+        help_text=_("Catégorie juridique (EPCI et groupements), par exemple METRO."),
+    )
     department = django_filters.ModelChoiceFilter(
         label=_("Département"),
         queryset=Territory.objects.of_kind(TerritoryKind.DEPARTMENT).order_by("code"),
@@ -61,8 +105,13 @@ class TerritoryFilterSet(django_filters.FilterSet):
         method="filter_region",
         help_text=_("Code INSEE de la région, par exemple 53."),
     )
-    is_metropolis = django_filters.BooleanFilter(
-        label=_("Métropoles seulement"), method="filter_is_metropolis"
+    is_metropolis = StrictBooleanFilter(
+        label=_("Métropoles seulement"),
+        method="filter_is_metropolis",
+        help_text=_(
+            "true : seulement les métropoles (EPCI de catégorie METRO ou MET69) ; "
+            "false : tout sauf les métropoles."
+        ),
     )
     contained_in = TerritoryReferenceFilter(
         label=_("Contenu dans"),
@@ -74,11 +123,20 @@ class TerritoryFilterSet(django_filters.FilterSet):
         method="filter_contains",
         help_text=_("Territoires qui contiennent <type>:<code>, par exemple commune:29019."),
     )
-    include_obsolete = django_filters.BooleanFilter(
-        label=_("Inclure les territoires obsolètes"), method="filter_include_obsolete"
+    include_obsolete = StrictBooleanFilter(
+        label=_("Inclure les territoires obsolètes"),
+        method="filter_include_obsolete",
+        help_text=_(
+            "true : inclure les territoires absents de la dernière version du référentiel "
+            "(exclus par défaut)."
+        ),
     )
     ordering = django_filters.OrderingFilter(
         label=_("Tri"),
+        help_text=_(
+            "Tri : name, population ou code ; préfixe « - » pour l’ordre décroissant. "
+            "Sans tri, une recherche q classe les résultats par pertinence."
+        ),
         fields=(("search_name", "name"), ("population", "population"), ("code", "code")),
         field_labels={
             "search_name": _("Nom"),
@@ -104,25 +162,63 @@ class TerritoryFilterSet(django_filters.FilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
 
-    def filter_department(self, queryset, name, value):
+    # The `value: Territory` hints tell drf-spectacular that these parameters are strings
+    # (a code), which it cannot infer from a method-backed ModelChoiceFilter.
+    def filter_department(self, queryset, name, value: Territory):
         return queryset.in_department(value.code) if value else queryset
 
-    def filter_region(self, queryset, name, value):
+    def filter_region(self, queryset, name, value: Territory):
         return queryset.in_region(value.code) if value else queryset
 
     def filter_is_metropolis(self, queryset, name, value):
         if value is None:
             return queryset
         metropolises = Territory.objects.metropolises().values("pk")
-        return queryset.filter(pk__in=metropolises) if value else queryset.exclude(
-            pk__in=metropolises
+        return (
+            queryset.filter(pk__in=metropolises) if value else queryset.exclude(pk__in=metropolises)
         )
 
-    def filter_contained_in(self, queryset, name, value):
+    def filter_contained_in(self, queryset, name, value: Territory):
         return queryset.contained_in(value) if value else queryset
 
-    def filter_contains(self, queryset, name, value):
+    def filter_contains(self, queryset, name, value: Territory):
         return queryset.containing(value) if value else queryset
 
     def filter_include_obsolete(self, queryset, name, value):
         return queryset  # applied in `qs`, after every other filter
+
+
+class MetropolisFilterSet(django_filters.FilterSet):
+    """Sorting for the /metropoles/ table; the queryset must carry `commune_count`."""
+
+    ordering = django_filters.OrderingFilter(
+        label=_("Tri"),
+        fields=(
+            ("search_name", "name"),
+            ("population", "population"),
+            ("commune_count", "communes"),
+        ),
+        field_labels={
+            "search_name": _("Nom"),
+            "population": _("Population"),
+            "commune_count": _("Nombre de communes"),
+        },
+    )
+
+    class Meta:
+        model = Territory
+        fields = []
+
+
+class MemberCommuneFilterSet(django_filters.FilterSet):
+    """Sorting for the table of communes on a territory's page."""
+
+    ordering = django_filters.OrderingFilter(
+        label=_("Tri"),
+        fields=(("search_name", "name"), ("population", "population")),
+        field_labels={"search_name": _("Nom"), "population": _("Population")},
+    )
+
+    class Meta:
+        model = Territory
+        fields = []

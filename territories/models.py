@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,12 +19,12 @@ class TerritoryKind(models.TextChoices):
 class TerritoryCategory(models.TextChoices):
     # EPCI à fiscalité propre (DGCL "nature juridique")
     CC = "CC", _("Communauté de communes")
-    CA = "CA", _("Communauté d'agglomération")
+    CA = "CA", _("Communauté d’agglomération")
     CU = "CU", _("Communauté urbaine")
     METRO = "METRO", _("Métropole")
     MET69 = "MET69", _("Métropole de Lyon (statut particulier)")
     # Groupings that are not in the official files; created by staff.
-    PETR = "PETR", _("Pôle d'équilibre territorial et rural (PETR)")
+    PETR = "PETR", _("Pôle d’équilibre territorial et rural (PETR)")
     POLE_METROPOLITAIN = "POLE_METROPOLITAIN", _("Pôle métropolitain")
     PNR = "PNR", _("Parc naturel régional")
     SYNDICAT_MIXTE = "SYNDICAT_MIXTE", _("Syndicat mixte")
@@ -34,6 +34,17 @@ class TerritoryCategory(models.TextChoices):
 
 
 METROPOLIS_CATEGORIES = (TerritoryCategory.METRO, TerritoryCategory.MET69)
+
+# From the widest level to the narrowest, for listing what contains a territory.
+KIND_LEVELS = (
+    TerritoryKind.REGION,
+    TerritoryKind.DEPARTMENT,
+    TerritoryKind.EPCI,
+    TerritoryKind.EPT,
+    TerritoryKind.GROUPING,
+    TerritoryKind.COMMUNE,
+    TerritoryKind.FOREIGN,
+)
 
 
 class TerritoryQuerySet(models.QuerySet):
@@ -93,9 +104,9 @@ class TerritoryQuerySet(models.QuerySet):
         return self._inside(TerritoryKind.REGION, code)
 
     def _inside(self, kind: str, code: str):
-        contents = Containment.objects.filter(
-            container__kind=kind, container__code=code
-        ).values("content_id")
+        contents = Containment.objects.filter(container__kind=kind, container__code=code).values(
+            "content_id"
+        )
         return self.filter(Q(pk__in=contents) | Q(kind=kind, code=code))
 
     def with_commune_count(self):
@@ -109,6 +120,49 @@ class TerritoryQuerySet(models.QuerySet):
                 ),
                 distinct=True,
             )
+        )
+
+    def with_departments(self):
+        """Prefetch `departments`: the départements each territory lies in, by code."""
+        departments = Territory.objects.of_kind(TerritoryKind.DEPARTMENT).order_by("code")
+        return self.prefetch_related(
+            Prefetch("containers", queryset=departments, to_attr="departments")
+        )
+
+    def ordered_by_level(self):
+        """Order from the widest level to the narrowest: région, département, EPCI, EPT,
+        grouping, commune; by name within a level."""
+        level = Case(
+            *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(KIND_LEVELS)),
+            default=Value(len(KIND_LEVELS)),
+            output_field=IntegerField(),
+        )
+        return self.alias(level=level).order_by("level", "search_name", "code")
+
+    def with_stable_order(self):
+        """Keep the current ordering and break ties by name then primary key, so that
+        pages never repeat or skip a row."""
+        ordering = self.query.order_by or self.model._meta.ordering
+        return self.order_by(*ordering, "search_name", "pk")
+
+    def kind_counts(self):
+        """One row per kind: `{"kind": …, "count": …}`, from the widest level down."""
+        return (
+            self.ordered_by_level()
+            .values("kind")
+            .annotate(count=Count("pk"))
+            .order_by("level", "kind")
+        )
+
+    def key_figures(self) -> dict[str, int]:
+        """Count métropoles, EPCI, communes and départements in one query."""
+        return self.aggregate(
+            metropolises=Count(
+                "pk", filter=Q(kind=TerritoryKind.EPCI, category__in=METROPOLIS_CATEGORIES)
+            ),
+            epci=Count("pk", filter=Q(kind=TerritoryKind.EPCI)),
+            communes=Count("pk", filter=Q(kind=TerritoryKind.COMMUNE)),
+            departments=Count("pk", filter=Q(kind=TerritoryKind.DEPARTMENT)),
         )
 
 
@@ -131,13 +185,17 @@ class Territory(models.Model):
         _("population municipale"),
         null=True,
         blank=True,
-        help_text=_("Population municipale ; le millésime dépend du niveau (voir la documentation)."),
+        help_text=_(
+            "Population municipale ; le millésime dépend du niveau (voir la documentation)."
+        ),
     )
     postal_codes = models.JSONField(_("codes postaux"), default=list, blank=True)
     is_obsolete = models.BooleanField(
         _("obsolète"),
         default=False,
-        help_text=_("Absent de la dernière version importée du référentiel ; conservé pour l'historique."),
+        help_text=_(
+            "Absent de la dernière version importée du référentiel ; conservé pour l’historique."
+        ),
     )
     source = models.CharField(_("source"), max_length=100, blank=True)
     vintage = models.CharField(_("millésime"), max_length=40, blank=True)
@@ -161,9 +219,7 @@ class Territory(models.Model):
         ordering = ["search_name", "code"]
         constraints = [
             models.UniqueConstraint(fields=["kind", "code"], name="territory_unique_kind_code"),
-            models.CheckConstraint(
-                condition=~Q(code=""), name="territory_code_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(code=""), name="territory_code_not_empty"),
         ]
         indexes = [
             models.Index(fields=["kind", "category"], name="territory_kind_category"),

@@ -3,7 +3,9 @@
 import re
 import unicodedata
 
-_SEPARATORS = re.compile(r"[\s\-'’‘`´_./,;:()]+")
+# Whitespace, hyphens, straight and typographic apostrophes (U+2019, U+2018, U+00B4), and
+# punctuation all separate words.
+_SEPARATORS = re.compile("[\\s\\-'\u2019\u2018`\u00b4_./,;:()]+")
 
 # Letters that NFKD does not decompose into a base letter plus accent.
 _SPECIAL_LETTERS = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l", "đ": "d"})

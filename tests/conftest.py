@@ -8,29 +8,45 @@ from tests.factories import TerritoryFactory, place
 def brittany(db):
     """A small real-world slice: Bretagne, Finistère, Brest Métropole and three of its
     communes, Saint-Étienne Métropole in the Loire, and Quimper outside any métropole."""
-    bretagne = TerritoryFactory(kind=TerritoryKind.REGION, code="53", name="Bretagne",
-                                population=3453023)
-    aura = TerritoryFactory(kind=TerritoryKind.REGION, code="84", name="Auvergne-Rhône-Alpes",
-                            population=8235923)
-    finistere = TerritoryFactory(kind=TerritoryKind.DEPARTMENT, code="29", name="Finistère",
-                                 population=929286)
-    loire = TerritoryFactory(kind=TerritoryKind.DEPARTMENT, code="42", name="Loire",
-                             population=772572)
+    bretagne = TerritoryFactory(
+        kind=TerritoryKind.REGION, code="53", name="Bretagne", population=3453023
+    )
+    aura = TerritoryFactory(
+        kind=TerritoryKind.REGION, code="84", name="Auvergne-Rhône-Alpes", population=8235923
+    )
+    finistere = TerritoryFactory(
+        kind=TerritoryKind.DEPARTMENT, code="29", name="Finistère", population=929286
+    )
+    loire = TerritoryFactory(
+        kind=TerritoryKind.DEPARTMENT, code="42", name="Loire", population=772572
+    )
     place(finistere, bretagne)
     place(loire, aura)
     brest_metropole = TerritoryFactory(
-        kind=TerritoryKind.EPCI, code="242900314", siren="242900314", name="Brest Métropole",
-        category=TerritoryCategory.METRO, population=213403,
+        kind=TerritoryKind.EPCI,
+        code="242900314",
+        siren="242900314",
+        name="Brest Métropole",
+        category=TerritoryCategory.METRO,
+        population=213403,
     )
     place(brest_metropole, finistere, bretagne)
     saint_etienne_metropole = TerritoryFactory(
-        kind=TerritoryKind.EPCI, code="244200770", siren="244200770",
-        name="Saint-Étienne Métropole", category=TerritoryCategory.METRO, population=407700,
+        kind=TerritoryKind.EPCI,
+        code="244200770",
+        siren="244200770",
+        name="Saint-Étienne Métropole",
+        category=TerritoryCategory.METRO,
+        population=407700,
     )
     place(saint_etienne_metropole, loire, aura)
     quimper_agglo = TerritoryFactory(
-        kind=TerritoryKind.EPCI, code="242900694", siren="242900694",
-        name="CA Quimper Bretagne Occidentale", category=TerritoryCategory.CA, population=100900,
+        kind=TerritoryKind.EPCI,
+        code="242900694",
+        siren="242900694",
+        name="CA Quimper Bretagne Occidentale",
+        category=TerritoryCategory.CA,
+        population=100900,
     )
     place(quimper_agglo, finistere, bretagne)
     communes = {}
@@ -40,14 +56,31 @@ def brittany(db):
         ("29212", "Plouzané", 13567, brest_metropole),
         ("29232", "Quimper", 63283, quimper_agglo),
     ]:
-        commune = TerritoryFactory(kind=TerritoryKind.COMMUNE, code=code, name=name,
-                                   population=population, postal_codes=["29200"])
+        commune = TerritoryFactory(
+            kind=TerritoryKind.COMMUNE,
+            code=code,
+            name=name,
+            population=population,
+            postal_codes=["29200"],
+        )
         communes[code] = place(commune, epci, finistere, bretagne)
-    saint_etienne = TerritoryFactory(kind=TerritoryKind.COMMUNE, code="42218",
-                                     name="Saint-Étienne", population=170761)
+    saint_etienne = TerritoryFactory(
+        kind=TerritoryKind.COMMUNE, code="42218", name="Saint-Étienne", population=170761
+    )
     communes["42218"] = place(saint_etienne, saint_etienne_metropole, loire, aura)
     return {
-        "bretagne": bretagne, "aura": aura, "finistere": finistere, "loire": loire,
-        "brest_metropole": brest_metropole, "saint_etienne_metropole": saint_etienne_metropole,
-        "quimper_agglo": quimper_agglo, **communes,
+        "bretagne": bretagne,
+        "aura": aura,
+        "finistere": finistere,
+        "loire": loire,
+        "brest_metropole": brest_metropole,
+        "saint_etienne_metropole": saint_etienne_metropole,
+        "quimper_agglo": quimper_agglo,
+        **communes,
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last: once Playwright has started, the test thread has an event
+    loop, and Django would refuse ORM calls from the ordinary tests that follow."""
+    items.sort(key=lambda item: "tests/e2e/" in item.nodeid.replace("\\", "/"))

@@ -1,0 +1,400 @@
+"""The public territory pages: /metropoles/, /territoires/ and one page per territory."""
+
+import html
+import re
+
+import pytest
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
+
+from territories.models import TerritoryCategory, TerritoryKind
+from tests.factories import TerritoryFactory, place
+
+LIST_URL = "/territoires/"
+METROPOLIS_URL = "/metropoles/"
+
+# Queries per page, whatever the number of rows (see the *_query_count tests).
+LIST_QUERY_BUDGET = 6
+METROPOLIS_QUERY_BUDGET = 2
+DETAIL_QUERY_BUDGET = 5
+
+
+def row_names(response) -> list[str]:
+    """The names in the first column of every table row, in order."""
+    found = re.findall(r'<th scope="row">\s*<a href="[^"]+">([^<]+)</a>', response.text)
+    return [html.unescape(name) for name in found]
+
+
+def french_number(value: int) -> str:
+    with translation.override("fr"):
+        return intcomma(value)
+
+
+# /metropoles/
+
+
+def test_metropolis_list_shows_each_metropolis_with_population_communes_and_department(
+    client, brittany
+):
+    response = client.get(METROPOLIS_URL)
+
+    assert response.status_code == 200
+    assert row_names(response) == ["Brest Métropole", "Saint-Étienne Métropole"]
+    assertContains(response, "<h1>Métropoles</h1>", html=True)
+    assertContains(response, "<caption>2 métropoles</caption>", html=True)
+    assertContains(response, f'href="{brittany["brest_metropole"].get_absolute_url()}"')
+    assertContains(response, french_number(213403))
+    assertContains(response, "Finistère (29)")
+    assertContains(response, "Loire (42)")
+    assertNotContains(response, "CA Quimper Bretagne Occidentale")
+
+
+def test_metropolis_list_counts_member_communes(client, brittany):
+    response = client.get(METROPOLIS_URL)
+
+    cells = re.findall(r'<td class="fr-cell--right">([^<]*)</td>', response.text)
+    # Brest: population, 3 communes; Saint-Étienne: population, 1 commune.
+    assert cells == [french_number(213403), "3", french_number(407700), "1"]
+
+
+def test_metropolis_list_leaves_out_obsolete_metropolises(client, brittany):
+    brittany["brest_metropole"].is_obsolete = True
+    brittany["brest_metropole"].save()
+
+    response = client.get(METROPOLIS_URL)
+
+    assert row_names(response) == ["Saint-Étienne Métropole"]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("name", ["Brest Métropole", "Saint-Étienne Métropole"]),
+        ("-name", ["Saint-Étienne Métropole", "Brest Métropole"]),
+        ("-population", ["Saint-Étienne Métropole", "Brest Métropole"]),
+        ("population", ["Brest Métropole", "Saint-Étienne Métropole"]),
+        ("-communes", ["Brest Métropole", "Saint-Étienne Métropole"]),
+        ("communes", ["Saint-Étienne Métropole", "Brest Métropole"]),
+    ],
+)
+def test_metropolis_list_sorts_by_the_ordering_parameter(client, brittany, ordering, expected):
+    response = client.get(METROPOLIS_URL, {"ordering": ordering})
+
+    assert response.status_code == 200
+    assert row_names(response) == expected
+
+
+def test_metropolis_list_sort_headers_toggle_direction_and_keep_other_parameters(client, brittany):
+    response = client.get(METROPOLIS_URL, {"ordering": "-population", "utm": "x"})
+
+    assertContains(response, 'aria-sort="descending"')
+    assertContains(response, 'href="?ordering=population&amp;utm=x"')
+    assertContains(response, 'href="?ordering=name&amp;utm=x"')
+    assertContains(response, 'href="?ordering=-communes&amp;utm=x"')
+
+
+def test_metropolis_list_falls_back_to_name_order_for_an_unknown_ordering(client, brittany):
+    response = client.get(METROPOLIS_URL, {"ordering": "siren"})
+
+    assert response.status_code == 200
+    assert row_names(response) == ["Brest Métropole", "Saint-Étienne Métropole"]
+
+
+@pytest.mark.parametrize("count", [2, 10])
+def test_metropolis_list_query_count_does_not_grow_with_rows(
+    client, metropolises, django_assert_max_num_queries, count
+):
+    metropolises(count)
+
+    with django_assert_max_num_queries(METROPOLIS_QUERY_BUDGET):
+        response = client.get(METROPOLIS_URL)
+
+    assert len(row_names(response)) == count
+
+
+# /territoires/
+
+
+def test_territory_list_renders_filters_count_and_table(client, brittany):
+    response = client.get(LIST_URL)
+
+    assert response.status_code == 200
+    assertTemplateUsed(response, "territories/territory_list.html")
+    assertContains(response, "<title>Territoires — Coopérations interterritoriales</title>")
+    assertContains(response, "<h1>Territoires</h1>", html=True)
+    assertContains(response, "12 territoires")
+    for name in ("q", "kind", "category", "department", "region", "is_metropolis", "ordering"):
+        assertContains(response, f'<label class="fr-label" for="id_{name}">')
+    assertContains(response, '<label class="fr-label" for="id_include_obsolete">')
+    assertContains(response, '<option value="29">29 \N{EN DASH} Finistère</option>', html=True)
+    assertContains(response, '<option value="53">53 \N{EN DASH} Bretagne</option>', html=True)
+
+
+def test_territory_list_shows_kind_category_code_population_and_department(client, brittany):
+    response = client.get(LIST_URL, {"q": "brest"})
+
+    assert row_names(response) == ["Brest", "Brest Métropole"]
+    assertContains(response, "<td>EPCI à fiscalité propre</td>", html=True)
+    assertContains(response, "<td>Métropole</td>", html=True)
+    assertContains(response, "<td>242900314</td>", html=True)
+    assertContains(response, french_number(142346))
+    assertContains(response, "Finistère (29)", count=2)
+
+
+def test_territory_list_search_ignores_accents_case_and_hyphens(client, brittany):
+    response = client.get(LIST_URL, {"q": "saint etienne"})
+
+    assert row_names(response) == ["Saint-Étienne", "Saint-Étienne Métropole"]
+    assertContains(response, "2 territoires")
+    assertContains(response, 'value="saint etienne"')
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "department"}, ["Finistère", "Loire"]),
+        ({"category": "CA"}, ["CA Quimper Bretagne Occidentale"]),
+        (
+            {"department": "42"},
+            ["Loire", "Saint-Étienne", "Saint-Étienne Métropole"],
+        ),
+        (
+            {"region": "84", "kind": "commune"},
+            ["Saint-Étienne"],
+        ),
+        ({"is_metropolis": "true"}, ["Brest Métropole", "Saint-Étienne Métropole"]),
+        (
+            {"contained_in": "epci:242900314", "ordering": "-population"},
+            ["Brest", "Guipavas", "Plouzané"],
+        ),
+    ],
+)
+def test_territory_list_filters_through_the_page(client, brittany, params, expected):
+    response = client.get(LIST_URL, params)
+
+    assert response.status_code == 200
+    assert row_names(response) == expected
+
+
+def test_territory_list_hides_obsolete_territories_unless_asked(client, brittany):
+    TerritoryFactory(
+        kind=TerritoryKind.COMMUNE, code="29999", name="Ancienne commune", is_obsolete=True
+    )
+
+    assert "Ancienne commune" not in row_names(client.get(LIST_URL, {"q": "ancienne"}))
+    response = client.get(LIST_URL, {"q": "ancienne", "include_obsolete": "true"})
+    assert row_names(response) == ["Ancienne commune"]
+    assertContains(response, "Obsolète")
+    assert re.search(r'id="id_include_obsolete"[^>]*checked', response.text)
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"department": "999"}, "Sélectionnez un choix valide"),
+        ({"contained_in": "bad"}, "Format attendu"),
+        ({"contained_in": "epci:000000000"}, "Aucun territoire ne correspond"),
+        ({"kind": "planet"}, "Sélectionnez un choix valide"),
+    ],
+)
+def test_territory_list_shows_invalid_filters_as_form_errors_without_results(
+    client, brittany, params, message
+):
+    response = client.get(LIST_URL, params)
+
+    assert response.status_code == 200
+    assertContains(response, "Certains filtres ne sont pas valides")
+    assertContains(response, message)
+    assertContains(response, 'class="fr-error-text"')
+    assert row_names(response) == []
+    assertNotContains(response, "territoires</h2>")
+
+
+def test_territory_list_empty_state_offers_to_reset_the_filters(client, brittany):
+    response = client.get(LIST_URL, {"q": "atlantide"})
+
+    assert response.status_code == 200
+    assertContains(response, "0 territoire")
+    assertContains(response, "Aucun territoire ne correspond à ces filtres.")
+    assertContains(response, f'href="{reverse("territories:list")}"')
+    assert row_names(response) == []
+
+
+def test_territory_list_paginates_by_50_and_pagination_links_keep_the_filters(
+    client, epci_with_communes
+):
+    epci_with_communes(60)
+
+    first = client.get(LIST_URL, {"kind": "commune"})
+    second = client.get(LIST_URL, {"kind": "commune", "page": "2"})
+
+    assertContains(first, "60 territoires")
+    assert len(row_names(first)) == 50
+    assert len(row_names(second)) == 10
+    assert set(row_names(first)).isdisjoint(row_names(second))
+    assertContains(first, 'href="?kind=commune&amp;page=2"')
+    assertContains(first, 'class="fr-pagination"')
+    assertContains(second, "page 2 sur 2")
+
+
+def test_territory_list_page_out_of_range_is_not_found(client, brittany):
+    assert client.get(LIST_URL, {"page": "9"}).status_code == 404
+
+
+@pytest.mark.parametrize("count", [5, 60])
+def test_territory_list_query_count_does_not_grow_with_rows(
+    client, epci_with_communes, django_assert_max_num_queries, count
+):
+    epci_with_communes(count)
+
+    with django_assert_max_num_queries(LIST_QUERY_BUDGET):
+        response = client.get(LIST_URL, {"department": "29", "kind": "commune", "ordering": "name"})
+
+    assert len(row_names(response)) == min(count, 50)
+
+
+# /territoires/<kind>/<code>/
+
+
+def test_territory_detail_of_an_epci_shows_identity_containers_and_contents(client, brittany):
+    brest_metropole = brittany["brest_metropole"]
+
+    response = client.get(brest_metropole.get_absolute_url())
+
+    assert response.status_code == 200
+    assertContains(response, "<h1>Brest Métropole</h1>", html=True)
+    assertContains(response, "<title>Brest Métropole (EPCI à fiscalité propre) — ")
+    assertContains(response, "EPCI à fiscalité propre")
+    assertContains(response, "<dd>Métropole</dd>", html=True)
+    assertContains(response, "<dd>242900314</dd>", html=True, count=2)  # code and SIREN
+    assertContains(response, f"{french_number(213403)} habitants")
+    assertContains(
+        response, f'<a href="{brittany["bretagne"].get_absolute_url()}">Bretagne</a>', html=True
+    )
+    assertContains(
+        response, f'<a href="{brittany["finistere"].get_absolute_url()}">Finistère</a>', html=True
+    )
+    assertContains(response, "?contained_in=epci%3A242900314&amp;kind=commune")
+    assertContains(response, 'href="/territoires/?contained_in=epci%3A242900314"')
+    assertContains(response, 'href="/api/v1/territories/epci/242900314/"')
+    assert row_names(response) == ["Brest", "Guipavas", "Plouzané"]
+
+
+def test_territory_detail_lists_containers_from_region_down_to_epci(client, brittany):
+    response = client.get(brittany["29019"].get_absolute_url())
+
+    text = response.text
+    positions = [
+        text.index(f">{name}</a>") for name in ("Bretagne", "Finistère", "Brest Métropole")
+    ]
+    assert positions == sorted(positions)
+    assertContains(response, "<dt>Région</dt>", html=True)
+    assertContains(response, "<dt>Département</dt>", html=True)
+    assertContains(response, "<dt>EPCI à fiscalité propre</dt>", html=True)
+
+
+def test_territory_detail_of_a_commune_shows_postal_codes_and_no_contents(client, brittany):
+    response = client.get(brittany["29019"].get_absolute_url())
+
+    assertContains(response, "<dd>29200</dd>", html=True)
+    assertNotContains(response, "<h2>Contient</h2>", html=True)
+
+
+def test_territory_detail_of_a_region_counts_its_contents_per_kind(client, brittany):
+    response = client.get(brittany["bretagne"].get_absolute_url())
+
+    assertContains(response, "<dt>Départements</dt>", html=True)
+    assertContains(response, "<dt>EPCI à fiscalité propre</dt>", html=True)
+    assertContains(response, "<dt>Communes</dt>", html=True)
+    assertContains(response, '?contained_in=region%3A53&amp;kind=commune">4</a>')
+    assertContains(response, '?contained_in=region%3A53&amp;kind=epci">2</a>')
+
+
+def test_territory_detail_marks_an_obsolete_territory(client, brittany):
+    commune = brittany["29232"]
+    commune.is_obsolete = True
+    commune.save()
+
+    response = client.get(commune.get_absolute_url())
+
+    assert response.status_code == 200
+    assertContains(response, '<p class="fr-badge fr-badge--warning">Obsolète</p>', html=True)
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("name", ["Brest", "Guipavas", "Plouzané"]),
+        ("-name", ["Plouzané", "Guipavas", "Brest"]),
+        ("population", ["Plouzané", "Guipavas", "Brest"]),
+        ("-population", ["Brest", "Guipavas", "Plouzané"]),
+    ],
+)
+def test_territory_detail_sorts_the_communes_table(client, brittany, ordering, expected):
+    url = brittany["brest_metropole"].get_absolute_url()
+
+    response = client.get(url, {"ordering": ordering})
+
+    assert row_names(response) == expected
+
+
+def test_territory_detail_paginates_the_communes_table_keeping_the_ordering(
+    client, epci_with_communes
+):
+    epci = epci_with_communes(60)
+
+    first = client.get(epci.get_absolute_url(), {"ordering": "-population"})
+    second = client.get(epci.get_absolute_url(), {"ordering": "-population", "page": "2"})
+
+    assert row_names(first)[:2] == ["Commune 059", "Commune 058"]
+    assert len(row_names(first)) == 50
+    assert row_names(second) == [f"Commune {number:03d}" for number in range(9, -1, -1)]
+    assertContains(first, 'href="?ordering=-population&amp;page=2"')
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_territory_detail_query_count_does_not_grow_with_communes(
+    client, epci_with_communes, django_assert_max_num_queries, count
+):
+    epci = epci_with_communes(count)
+
+    with django_assert_max_num_queries(DETAIL_QUERY_BUDGET):
+        response = client.get(epci.get_absolute_url())
+
+    assert len(row_names(response)) == count
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/territoires/epci/999999999/",
+        "/territoires/planet/29019/",
+        "/territoires/department/29019/",
+    ],
+)
+def test_territory_detail_is_not_found_for_an_unknown_kind_or_code(client, brittany, url):
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assertTemplateUsed(response, "404.html")
+    assertContains(response, "Page introuvable", status_code=404)
+    assertContains(response, '<html lang="fr">', status_code=404)
+
+
+def test_category_labels_cover_every_metropolis_category(client, brittany):
+    lyon = TerritoryFactory(
+        kind=TerritoryKind.EPCI,
+        code="200046977",
+        name="Métropole de Lyon",
+        category=TerritoryCategory.MET69,
+        population=1433613,
+    )
+    place(lyon, TerritoryFactory(kind=TerritoryKind.DEPARTMENT, code="69", name="Rhône"))
+
+    response = client.get(METROPOLIS_URL, {"ordering": "-population"})
+
+    assert row_names(response)[0] == "Métropole de Lyon"
+    assertContains(response, "Métropole de Lyon (statut particulier)")
+    assertContains(response, "Rhône (69)")
