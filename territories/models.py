@@ -175,7 +175,7 @@ class Territory(models.Model):
     )
     code = models.CharField(
         _("code"),
-        max_length=16,
+        max_length=40,
         help_text=_("Code INSEE (région, département, commune) ou SIREN (EPCI, EPT, groupement)."),
     )
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)

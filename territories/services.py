@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from .importers import ReferenceData, TerritoryRecord, read_reference_data
 from .models import Containment, Territory, TerritoryKind
+from .signals import reference_data_imported
 from .text import normalize_search_text
 
 REFERENCE_KINDS = (
@@ -68,7 +71,10 @@ def reference_data_import(
     """
     data = read_reference_data(source, departments=departments)
     with transaction.atomic():
-        return _apply(data, full=not departments)
+        report = _apply(data, full=not departments)
+        if report.changed:
+            reference_data_imported.send(sender=Territory, report=report)
+        return report
 
 
 def _apply(data: ReferenceData, *, full: bool) -> ImportReport:
@@ -173,3 +179,56 @@ def _sync_containments(data: ReferenceData) -> tuple[int, int]:
     for start in range(0, len(stale), BATCH_SIZE):
         removed += Containment.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()[0]
     return len(new), removed
+
+
+@transaction.atomic
+def grouping_upsert(
+    *,
+    kind: str,
+    code: str,
+    name: str,
+    category: str = "",
+    siren: str = "",
+    containers: Iterable[tuple[str, str]] = (),
+    source: str = "",
+) -> tuple[Territory, bool]:
+    """Create or update a territory that is not in the official files (PETR, pays, pôle
+    métropolitain, association, foreign authority…) and place it in départements or
+    régions, given as (kind, code) pairs. Returns (territory, changed)."""
+    if kind not in (TerritoryKind.GROUPING, TerritoryKind.FOREIGN):
+        raise ValidationError({"kind": f"'{kind}' is managed by the reference-data import"})
+    territory = Territory.objects.filter(kind=kind, code=code).first()
+    changed = territory is None
+    if territory is None:
+        territory = Territory(kind=kind, code=code)
+    for field_name, value in (
+        ("name", name),
+        ("category", category),
+        ("siren", siren),
+        ("source", source),
+    ):
+        if getattr(territory, field_name) != value:
+            setattr(territory, field_name, value)
+            changed = True
+    if changed:
+        territory.full_clean()
+        territory.save()
+    wanted = []
+    for container_kind, container_code in containers:
+        container = Territory.objects.filter(kind=container_kind, code=container_code).first()
+        if container is None:
+            raise ValidationError(
+                f"{name}: unknown container {container_kind}:{container_code} "
+                "(import the reference geography first)"
+            )
+        wanted.append(container)
+        # A grouping inside a département is inside its région too.
+        wanted.extend(Territory.objects.containing(container))
+    current = set(
+        Containment.objects.filter(content=territory).values_list("container_id", flat=True)
+    )
+    missing = [c for c in {c.pk: c for c in wanted}.values() if c.pk not in current]
+    Containment.objects.bulk_create(
+        [Containment(content=territory, container=container) for container in missing]
+    )
+    return territory, changed or bool(missing)

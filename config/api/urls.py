@@ -1,5 +1,12 @@
-from django.urls import include, path
+"""One router for /api/v1/: each app's api/urls.py declares its viewsets, and they are
+served together so the API root lists every endpoint."""
 
-urlpatterns = [
-    path("", include("territories.api.urls")),
-]
+from cooperation.api.urls import router as cooperation_router
+from territories.api.urls import router as territories_router
+
+from .routers import Router
+
+router = Router()
+for app_router in (territories_router, cooperation_router):
+    router.registry.extend(app_router.registry)
+urlpatterns = router.urls

@@ -1,0 +1,4 @@
+from config.api.routers import Router
+
+router = Router()
+urlpatterns = router.urls

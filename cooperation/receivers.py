@@ -1,0 +1,8 @@
+"""Reactions to events of the apps the registry depends on."""
+
+from .services import registry_geography_refresh
+
+
+def refresh_partner_relations(sender, **kwargs) -> None:
+    """A new release of the geography may move partners: recompute every relation."""
+    registry_geography_refresh()

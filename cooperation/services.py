@@ -1,0 +1,337 @@
+"""Writes to the cooperation registry. Every function is keyword-only and atomic, and
+raises django.core.exceptions.ValidationError on bad input, writing nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from territories.models import Territory
+from territories.text import normalize_search_text
+
+from .dates import parse_partial_date
+from .geography import containers_by_territory, partner_relation, reference_metropolis
+from .models import Cooperation, PartnerRole, Partnership, Source, Theme
+
+DETAIL_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "instrument",
+    "status",
+    "governance",
+    "engineering",
+    "funding",
+    "outcomes",
+    "difficulties",
+    "uncertainty_notes",
+    "is_published",
+    "origin",
+    "origin_label",
+    "origin_url",
+)
+
+
+@dataclass(frozen=True)
+class PartnerInput:
+    territory: Territory
+    role: str = PartnerRole.PARTNER
+
+
+@dataclass(frozen=True)
+class SourceInput:
+    title: str
+    publisher: str = ""
+    date: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@transaction.atomic
+def cooperation_create(
+    *,
+    title: str,
+    instrument: str,
+    partners: Sequence[PartnerInput],
+    slug: str = "",
+    themes: Iterable[Theme] = (),
+    sources: Sequence[SourceInput] = (),
+    start: str = "",
+    end: str = "",
+    user=None,
+    **details,
+) -> Cooperation:
+    """Create a record with its partners (at least one métropole), themes and sources."""
+    _check_partners(partners)
+    cooperation = Cooperation(
+        title=title, instrument=instrument, slug=slug or _unique_slug(title), **details
+    )
+    _set_dates(cooperation, start=start, end=end)
+    _save(cooperation, user=user)
+    cooperation.themes.set(themes)
+    _replace_partners(cooperation, partners, user=user)
+    _replace_sources(cooperation, sources, user=user)
+    cooperation_geography_refresh(cooperation=cooperation)
+    return cooperation
+
+
+@transaction.atomic
+def cooperation_update(
+    *,
+    cooperation: Cooperation,
+    user=None,
+    themes: Iterable[Theme] | None = None,
+    partners: Sequence[PartnerInput] | None = None,
+    sources: Sequence[SourceInput] | None = None,
+    **changes,
+) -> Cooperation:
+    """Change the given fields (and, when given, replace themes, partners or sources)."""
+    unknown = set(changes) - {*DETAIL_FIELDS, "slug", "start", "end"}
+    if unknown:
+        raise ValueError(f"Unknown cooperation fields: {', '.join(sorted(unknown))}")
+    if partners is not None:
+        _check_partners(partners)
+    dates = {key: changes.pop(key) for key in ("start", "end") if key in changes}
+    for name, value in changes.items():
+        setattr(cooperation, name, value)
+    if dates:
+        _set_dates(
+            cooperation,
+            start=dates.get("start", cooperation.start),
+            end=dates.get("end", cooperation.end),
+        )
+    _save(cooperation, user=user)
+    if themes is not None:
+        cooperation.themes.set(themes)
+    if partners is not None:
+        _replace_partners(cooperation, partners, user=user)
+    if sources is not None:
+        _replace_sources(cooperation, sources, user=user)
+    cooperation_geography_refresh(cooperation=cooperation)
+    return cooperation
+
+
+@transaction.atomic
+def cooperation_delete(*, cooperation: Cooperation, user=None) -> None:
+    """Delete a record with its partners and sources (their history is kept)."""
+    cooperation._history_user = user
+    cooperation.delete()
+
+
+@transaction.atomic
+def partnership_add(
+    *, cooperation: Cooperation, territory: Territory, role: str = PartnerRole.PARTNER, user=None
+) -> Partnership:
+    """Add a partner to a record."""
+    if cooperation.partnerships.filter(territory=territory).exists():
+        raise ValidationError(
+            {"territory": _("Ce territoire est déjà partenaire de cette coopération.")}
+        )
+    position = cooperation.partnerships.count()
+    partnership = Partnership(
+        cooperation=cooperation, territory=territory, role=role, position=position
+    )
+    _save(partnership, user=user)
+    cooperation_geography_refresh(cooperation=cooperation)
+    partnership.refresh_from_db()
+    return partnership
+
+
+@transaction.atomic
+def partnership_update(*, partnership: Partnership, role: str, user=None) -> Partnership:
+    """Change a partner's role (the reference métropole may change with it)."""
+    partnership.role = role
+    _save(partnership, user=user)
+    cooperation_geography_refresh(cooperation=partnership.cooperation)
+    partnership.refresh_from_db()
+    return partnership
+
+
+@transaction.atomic
+def partnership_remove(*, partnership: Partnership, user=None) -> None:
+    """Remove a partner; refused if it would leave the record without a métropole."""
+    cooperation = partnership.cooperation
+    remaining = [
+        PartnerInput(territory=p.territory, role=p.role)
+        for p in cooperation.partnerships.select_related("territory").exclude(pk=partnership.pk)
+    ]
+    _check_partners(remaining)
+    partnership._history_user = user
+    partnership.delete()
+    cooperation_geography_refresh(cooperation=cooperation)
+
+
+@transaction.atomic
+def source_add(*, cooperation: Cooperation, source: SourceInput, user=None) -> Source:
+    """Attach a citation to a record."""
+    record = _build_source(cooperation, source, position=cooperation.sources.count())
+    _save(record, user=user)
+    _touch(cooperation)
+    return record
+
+
+@transaction.atomic
+def source_update(*, source: Source, changes: SourceInput, user=None) -> Source:
+    """Replace a citation's fields."""
+    updated = _build_source(source.cooperation, changes, position=source.position)
+    for name in ("title", "publisher", "published_on", "published_precision", "url", "note"):
+        setattr(source, name, getattr(updated, name))
+    _save(source, user=user)
+    _touch(source.cooperation)
+    return source
+
+
+@transaction.atomic
+def source_remove(*, source: Source, user=None) -> None:
+    """Remove a citation."""
+    cooperation = source.cooperation
+    source._history_user = user
+    source.delete()
+    _touch(cooperation)
+
+
+@transaction.atomic
+def cooperation_geography_refresh(*, cooperation: Cooperation) -> None:
+    """Recompute the reference métropole, each partner's relation to it, and the search
+    text (partner names included)."""
+    partnerships = list(cooperation.partnerships.select_related("territory"))
+    metropolis = reference_metropolis(partnerships)
+    containers = containers_by_territory(
+        [p.territory_id for p in partnerships] + ([metropolis.pk] if metropolis else [])
+    )
+    changed = []
+    for partnership in partnerships:
+        relation = partner_relation(partnership.territory, metropolis, containers)
+        if partnership.relation != relation:
+            partnership.relation = relation
+            changed.append(partnership)
+    Partnership.objects.bulk_update(changed, ["relation"])
+    search_text = normalize_search_text(
+        " ".join(
+            [cooperation.title, cooperation.summary, cooperation.description]
+            + [p.territory.name for p in partnerships]
+        )
+    )
+    Cooperation.objects.filter(pk=cooperation.pk).update(
+        metropolis=metropolis, search_text=search_text
+    )
+    cooperation.metropolis, cooperation.search_text = metropolis, search_text
+
+
+def registry_geography_refresh() -> int:
+    """Recompute every record's geography, e.g. after a new release of the reference data.
+    Returns the number of records processed."""
+    count = 0
+    for cooperation in Cooperation.objects.order_by("pk").iterator(chunk_size=500):
+        cooperation_geography_refresh(cooperation=cooperation)
+        count += 1
+    return count
+
+
+def _check_partners(partners: Sequence[PartnerInput]) -> None:
+    territories = [p.territory.pk for p in partners]
+    if len(territories) != len(set(territories)):
+        raise ValidationError({"partners": _("Un même territoire figure deux fois.")})
+    if not any(p.territory.is_metropolis for p in partners):
+        raise ValidationError(
+            {"partners": _("Une coopération compte au moins une métropole parmi ses partenaires.")}
+        )
+    for partner in partners:
+        if partner.role not in PartnerRole.values:
+            raise ValidationError({"partners": _("Rôle inconnu : « %s ».") % partner.role})
+
+
+def _set_dates(cooperation: Cooperation, *, start: str, end: str) -> None:
+    errors = {}
+    for name, value in (("start", start), ("end", end)):
+        try:
+            date, precision = parse_partial_date(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+            continue
+        setattr(cooperation, f"{name}_date", date)
+        setattr(cooperation, f"{name}_precision", precision)
+    if errors:
+        raise ValidationError(errors)
+    if (
+        cooperation.start_date
+        and cooperation.end_date
+        and (cooperation.end_date < cooperation.start_date)
+    ):
+        raise ValidationError({"end": _("La fin précède le début.")})
+
+
+def _replace_partners(cooperation: Cooperation, partners: Sequence[PartnerInput], *, user):
+    existing = {p.territory_id: p for p in cooperation.partnerships.all()}
+    wanted = {p.territory.pk for p in partners}
+    for territory_id, partnership in existing.items():
+        if territory_id not in wanted:
+            partnership._history_user = user
+            partnership.delete()
+    for position, partner in enumerate(partners):
+        partnership = existing.get(partner.territory.pk) or Partnership(
+            cooperation=cooperation, territory=partner.territory
+        )
+        if partnership.pk and (partnership.role, partnership.position) == (partner.role, position):
+            continue
+        partnership.role, partnership.position = partner.role, position
+        _save(partnership, user=user)
+
+
+def _replace_sources(cooperation: Cooperation, sources: Sequence[SourceInput], *, user):
+    existing = list(cooperation.sources.all())
+    records = [_build_source(cooperation, s, position=i) for i, s in enumerate(sources)]
+    fields = ("title", "publisher", "published_on", "published_precision", "url", "note")
+    same = len(existing) == len(records) and all(
+        all(getattr(a, f) == getattr(b, f) for f in fields)
+        for a, b in zip(existing, records, strict=True)
+    )
+    if same:
+        return
+    for source in existing:
+        source._history_user = user
+        source.delete()
+    for record in records:
+        _save(record, user=user)
+
+
+def _build_source(cooperation: Cooperation, source: SourceInput, *, position: int) -> Source:
+    try:
+        published_on, precision = parse_partial_date(source.date)
+    except ValidationError as error:
+        raise ValidationError({"date": error.messages}) from error
+    return Source(
+        cooperation=cooperation,
+        title=source.title,
+        publisher=source.publisher,
+        published_on=published_on,
+        published_precision=precision,
+        url=source.url,
+        note=source.note,
+        position=position,
+    )
+
+
+def _save(instance, *, user) -> None:
+    """Validate fields and constraints, then save, recording who made the change."""
+    instance.full_clean(validate_unique=True)
+    instance._history_user = user
+    instance.save()
+
+
+def _touch(cooperation: Cooperation) -> None:
+    """A change to a source is a change to the record: move its `updated_at`."""
+    cooperation.save(update_fields=["updated_at"])
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:180] or "cooperation"
+    slug, suffix = base, 2
+    while Cooperation.objects.filter(slug=slug).exists():
+        slug, suffix = f"{base}-{suffix}", suffix + 1
+    return slug
