@@ -25,7 +25,7 @@ def parse_partial_date(value: str) -> tuple[datetime.date | None, str]:
     match = _PARTIAL_DATE.match(value)
     if not match:
         raise ValidationError(
-            _("Date attendue sous la forme AAAA, AAAA-MM ou AAAA-MM-JJ : « %(value)s »."),
+            _("Date attendue sous la forme AAAA, AAAA-MM ou AAAA-MM-JJ : « %(value)s »."),
             code="invalid_partial_date",
             params={"value": value},
         )
@@ -34,7 +34,7 @@ def parse_partial_date(value: str) -> tuple[datetime.date | None, str]:
         parsed = datetime.date(int(year), int(month or 1), int(day or 1))
     except ValueError as error:
         raise ValidationError(
-            _("Date impossible : « %(value)s »."), code="invalid_date", params={"value": value}
+            _("Date impossible : « %(value)s »."), code="invalid_date", params={"value": value}
         ) from error
     precision = DatePrecision.DAY if day else DatePrecision.MONTH if month else DatePrecision.YEAR
     return parsed, precision
@@ -60,3 +60,22 @@ def display_partial_date(value: datetime.date | None, precision: str) -> str:
     if precision == DatePrecision.MONTH:
         return date_format(value, "YEAR_MONTH_FORMAT")
     return date_format(value, "DATE_FORMAT")
+
+
+def period_start(value: datetime.date, precision: str) -> datetime.date:
+    """The first day of the period a partial date names (the year, the month or the day)."""
+    if precision == DatePrecision.YEAR:
+        return value.replace(month=1, day=1)
+    if precision == DatePrecision.MONTH:
+        return value.replace(day=1)
+    return value
+
+
+def ends_before_start(
+    start: datetime.date | None, end: datetime.date | None, end_precision: str
+) -> bool:
+    """Whether an end date lies before the start, compared at the end's precision: a
+    cooperation started on 12 May 2019 may end "in May 2019" or "in 2019"."""
+    if start is None or end is None:
+        return False
+    return end < period_start(start, end_precision)

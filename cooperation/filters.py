@@ -20,6 +20,22 @@ def _partner_subquery(**conditions):
     return Partnership.objects.filter(**conditions).values("cooperation_id")
 
 
+class CooperationOrderingFilter(django_filters.OrderingFilter):
+    """Sort keys with undated (null) values always last, whatever the direction; ties
+    broken by title then id so that pages never repeat or skip a record."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        keys = []
+        for param in value:
+            field = F(self.param_map[param.lstrip("-")])
+            keys.append(
+                field.desc(nulls_last=True) if param.startswith("-") else field.asc(nulls_last=True)
+            )
+        return qs.order_by(*keys, "title", "id")
+
+
 class CooperationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Recherche"),
@@ -34,48 +50,49 @@ class CooperationFilterSet(django_filters.FilterSet):
         queryset=Territory.objects.metropolises(),
         to_field_name="code",
         method="filter_metropolis",
-        help_text=_("SIREN d’une métropole partenaire ; répétable (l’une ou l’autre)."),
+        help_text=_("SIREN d’une métropole partenaire ; répétable (l’une ou l’autre)."),
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label=_("Thème"),
         queryset=Theme.objects.all(),
         to_field_name="code",
-        field_name="themes",
+        # The predicate is built from `to_field_name` (the code), so filter on the code.
+        field_name="themes__code",
         distinct=True,
-        help_text=_("Code d’un thème ; répétable (l’un ou l’autre)."),
+        help_text=_("Code d’un thème ; répétable (l’un ou l’autre)."),
     )
     instrument = django_filters.MultipleChoiceFilter(
         label=_("Forme"),
         choices=Instrument.choices,
-        help_text=_("Forme de la coopération ; répétable."),
+        help_text=_("Forme de la coopération ; répétable."),
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Statut"), choices=CooperationStatus.choices, help_text=_("Statut ; répétable.")
+        label=_("Statut"), choices=CooperationStatus.choices, help_text=_("Statut ; répétable.")
     )
     partner_kind = django_filters.MultipleChoiceFilter(
         label=_("Type de partenaire"),
         choices=TerritoryKind.choices,
         method="filter_partner_kind",
-        help_text=_("Au moins un partenaire de ce type ; répétable."),
+        help_text=_("Au moins un partenaire de ce type ; répétable."),
     )
     partner_category = django_filters.MultipleChoiceFilter(
         label=_("Catégorie de partenaire"),
         choices=TerritoryCategory.choices,
         method="filter_partner_category",
-        help_text=_("Au moins un partenaire de cette catégorie ; répétable."),
+        help_text=_("Au moins un partenaire de cette catégorie ; répétable."),
     )
     relation = django_filters.MultipleChoiceFilter(
         label=_("Relation à la métropole"),
         choices=PartnerRelation.choices,
         method="filter_relation",
-        help_text=_("Au moins un partenaire dans cette relation à la métropole ; répétable."),
+        help_text=_("Au moins un partenaire dans cette relation à la métropole ; répétable."),
     )
     region = django_filters.ModelMultipleChoiceFilter(
         label=_("Région"),
         queryset=Territory.objects.of_kind(TerritoryKind.REGION),
         to_field_name="code",
         method="filter_region",
-        help_text=_("Code INSEE d’une région où se trouve au moins un partenaire ; répétable."),
+        help_text=_("Code INSEE d’une région où se trouve au moins un partenaire ; répétable."),
     )
     start_year_min = django_filters.NumberFilter(
         label=_("Début à partir de"),
@@ -86,14 +103,14 @@ class CooperationFilterSet(django_filters.FilterSet):
         help_text=_("Année de début minimale."),
     )
     start_year_max = django_filters.NumberFilter(
-        label=_("Début jusqu’à"),
+        label=_("Début jusqu’en"),
         field_name="start_date__year",
         lookup_expr="lte",
         min_value=1900,
         max_value=2100,
         help_text=_("Année de début maximale."),
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = CooperationOrderingFilter(
         label=_("Tri"),
         fields=(
             ("start_date", "start"),
@@ -107,35 +124,23 @@ class CooperationFilterSet(django_filters.FilterSet):
             "partner_count": _("Nombre de partenaires"),
             "updated_at": _("Dernière mise à jour"),
         },
-        help_text=_("start, title, partners ou updated ; préfixe « - » pour l’ordre décroissant."),
+        help_text=_("start, title, partners ou updated ; préfixe « - » pour l’ordre décroissant."),
     )
 
     class Meta:
         model = Cooperation
         fields = []
 
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        # Annotated before any filter runs, so that `ordering=partners` can sort on it.
+        self.queryset = self.queryset.with_partner_count()
+
     @property
     def qs(self):
-        queryset = super().qs.with_partner_count()
+        queryset = super().qs
         ordering = (self.form.cleaned_data or {}).get("ordering") if self.is_bound else None
-        if not ordering:
-            return queryset.ordered_by_start()
-        # Undated records always last, whatever the direction; ties broken by title, id.
-        keys = []
-        for key in ordering:
-            field = key.lstrip("-")
-            field = {
-                "start": "start_date",
-                "partners": "partner_count",
-                "updated": "updated_at",
-            }.get(field, field)
-            expression = (
-                F(field).desc(nulls_last=True)
-                if key.startswith("-")
-                else F(field).asc(nulls_last=True)
-            )
-            keys.append(expression)
-        return queryset.order_by(*keys, "title", "id")
+        return queryset if ordering else queryset.ordered_by_start()
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)

@@ -34,7 +34,7 @@ def partner_relation(
     metropolis: Territory | None,
     containers: dict[int, set[tuple[str, int]]],
 ) -> str:
-    """member, same_department, same_region, other_region, foreign, or unknown."""
+    """reference, member, same_department, same_region, other_region, foreign, or unknown."""
     if metropolis is None:
         return PartnerRelation.UNKNOWN
     if territory.pk == metropolis.pk:
@@ -48,7 +48,12 @@ def partner_relation(
         return PartnerRelation.SAME_DEPARTMENT
     if _shares(territory, own, metropolis, containers, TerritoryKind.REGION):
         return PartnerRelation.SAME_REGION
-    if _places(territory, own, TerritoryKind.REGION):
+    # "Other région" only when both régions are known: a métropole not yet placed in the
+    # geography (or a partner without containers) gives no ground for a guess.
+    metropolis_regions = _places(
+        metropolis, containers.get(metropolis.pk, set()), TerritoryKind.REGION
+    )
+    if metropolis_regions and _places(territory, own, TerritoryKind.REGION):
         return PartnerRelation.OTHER_REGION
     return PartnerRelation.UNKNOWN
 

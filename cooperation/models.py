@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,16 @@ from territories.text import search_terms
 from .dates import DatePrecision, display_partial_date, format_partial_date
 
 
+class ThemeQuerySet(models.QuerySet):
+    def with_cooperation_count(self, cooperations):
+        """Annotate `cooperation_count`: how many of `cooperations` (a queryset) have each theme."""
+        return self.annotate(
+            cooperation_count=Count(
+                "cooperations", filter=Q(cooperations__in=cooperations.values("pk")), distinct=True
+            )
+        )
+
+
 class Theme(models.Model):
     """A cooperation theme, labelled in French and English."""
 
@@ -18,6 +28,8 @@ class Theme(models.Model):
     label_fr = models.CharField(_("libellé (français)"), max_length=120)
     label_en = models.CharField(_("libellé (anglais)"), max_length=120)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ThemeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("thème")
@@ -124,9 +136,27 @@ class CooperationQuerySet(models.QuerySet):
             "sources",
         )
 
+    def instrument_counts(self) -> dict[str, int]:
+        """Number of records per instrument code, in one query (absent codes: no key)."""
+        rows = self.order_by().values_list("instrument").annotate(count=Count("pk"))
+        return dict(rows)
+
     def ordered_by_start(self):
         """Most recent first; undated records last."""
         return self.order_by(F("start_date").desc(nulls_last=True), "title", "id")
+
+    def with_stable_order(self):
+        """Keep the current ordering and break ties by title then primary key."""
+        ordering = self.query.order_by or self.model._meta.ordering
+        return self.order_by(*ordering, "title", "pk")
+
+    def with_role_of(self, territory: Territory):
+        """Annotate `territory_role` and `territory_relation`, those of `territory` as a partner."""
+        partnership = Partnership.objects.filter(cooperation=OuterRef("pk"), territory=territory)
+        return self.annotate(
+            territory_role=Subquery(partnership.values("role")[:1]),
+            territory_relation=Subquery(partnership.values("relation")[:1]),
+        )
 
 
 class Cooperation(models.Model):
@@ -177,7 +207,9 @@ class Cooperation(models.Model):
         null=True,
         editable=False,
         related_name="cooperations_as_metropolis",
-        help_text=_("Le chef de file métropole, sinon la première métropole partenaire."),
+        help_text=_(
+            "Le chef de file s’il est une métropole, sinon la première métropole partenaire."
+        ),
     )
     search_text = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
@@ -201,10 +233,21 @@ class Cooperation(models.Model):
                 | (Q(end_date__isnull=False) & Q(end_precision__in=DatePrecision.values)),
                 name="cooperation_end_precision_matches_date",
             ),
+            # Compared at the end's precision (see `dates.ends_before_start`): a record
+            # started on 12 May 2019 may end "in May 2019" (stored as 1 May) or "in 2019".
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+                | Q(end_date__gte=F("start_date"))
+                | Q(
+                    end_precision=DatePrecision.YEAR,
+                    end_date__year=F("start_date__year"),
+                )
+                | Q(
+                    end_precision=DatePrecision.MONTH,
+                    end_date__year=F("start_date__year"),
+                    end_date__month=F("start_date__month"),
+                ),
                 name="cooperation_ends_after_start",
             ),
         ]

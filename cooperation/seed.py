@@ -13,7 +13,13 @@ from territories.models import Territory, TerritoryKind
 from territories.services import grouping_upsert
 
 from .models import Cooperation, Origin, Theme
-from .services import PartnerInput, SourceInput, cooperation_create, cooperation_update
+from .services import (
+    PartnerInput,
+    SourceInput,
+    cooperation_create,
+    cooperation_geography_refresh,
+    cooperation_update,
+)
 
 DEFAULT_SEED = Path(__file__).resolve().parent / "data" / "seed_cooperations.json"
 SEED_LABEL = "Exemples documentés à partir de sources publiques"
@@ -85,10 +91,11 @@ def seed_cooperations_load(*, path: Path = DEFAULT_SEED) -> SeedReport:
 
     groupings, created, updated, unchanged = 0, 0, 0, 0
     for row in data["cooperations"]:
-        partners = []
+        partners, partner_changed = [], False
         for partner in row["partners"]:
             territory, changed = _partner_territory(row["slug"], partner)
             groupings += changed
+            partner_changed |= changed
             partners.append(PartnerInput(territory=territory, role=partner["role"]))
         fields = {name: row.get(name) or "" for name in RECORD_FIELDS}
         fields.update(
@@ -123,6 +130,11 @@ def seed_cooperations_load(*, path: Path = DEFAULT_SEED) -> SeedReport:
                     **dates,
                     **fields,
                 )
+                updated += 1
+            elif partner_changed:
+                # Same record, but a grouping partner moved (new containers): its
+                # relation to the métropole must follow.
+                cooperation_geography_refresh(cooperation=existing)
                 updated += 1
             else:
                 unchanged += 1

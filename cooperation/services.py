@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from territories.models import Territory
 from territories.text import normalize_search_text
 
-from .dates import parse_partial_date
+from .dates import ends_before_start, parse_partial_date
 from .geography import containers_by_territory, partner_relation, reference_metropolis
 from .models import Cooperation, PartnerRole, Partnership, Source, Theme
 
@@ -119,6 +119,11 @@ def cooperation_update(
 @transaction.atomic
 def cooperation_delete(*, cooperation: Cooperation, user=None) -> None:
     """Delete a record with its partners and sources (their history is kept)."""
+    # Deleted one by one rather than by the cascade, so that their history rows name the
+    # user too.
+    for related in [*cooperation.partnerships.all(), *cooperation.sources.all()]:
+        related._history_user = user
+        related.delete()
     cooperation._history_user = user
     cooperation.delete()
 
@@ -138,6 +143,7 @@ def partnership_add(
     )
     _save(partnership, user=user)
     cooperation_geography_refresh(cooperation=cooperation)
+    _touch(cooperation, user=user)
     partnership.refresh_from_db()
     return partnership
 
@@ -148,6 +154,7 @@ def partnership_update(*, partnership: Partnership, role: str, user=None) -> Par
     partnership.role = role
     _save(partnership, user=user)
     cooperation_geography_refresh(cooperation=partnership.cooperation)
+    _touch(partnership.cooperation, user=user)
     partnership.refresh_from_db()
     return partnership
 
@@ -164,6 +171,7 @@ def partnership_remove(*, partnership: Partnership, user=None) -> None:
     partnership._history_user = user
     partnership.delete()
     cooperation_geography_refresh(cooperation=cooperation)
+    _touch(cooperation, user=user)
 
 
 @transaction.atomic
@@ -171,7 +179,7 @@ def source_add(*, cooperation: Cooperation, source: SourceInput, user=None) -> S
     """Attach a citation to a record."""
     record = _build_source(cooperation, source, position=cooperation.sources.count())
     _save(record, user=user)
-    _touch(cooperation)
+    _touch(cooperation, user=user)
     return record
 
 
@@ -182,7 +190,7 @@ def source_update(*, source: Source, changes: SourceInput, user=None) -> Source:
     for name in ("title", "publisher", "published_on", "published_precision", "url", "note"):
         setattr(source, name, getattr(updated, name))
     _save(source, user=user)
-    _touch(source.cooperation)
+    _touch(source.cooperation, user=user)
     return source
 
 
@@ -192,7 +200,7 @@ def source_remove(*, source: Source, user=None) -> None:
     cooperation = source.cooperation
     source._history_user = user
     source.delete()
-    _touch(cooperation)
+    _touch(cooperation, user=user)
 
 
 @transaction.atomic
@@ -243,7 +251,7 @@ def _check_partners(partners: Sequence[PartnerInput]) -> None:
         )
     for partner in partners:
         if partner.role not in PartnerRole.values:
-            raise ValidationError({"partners": _("Rôle inconnu : « %s ».") % partner.role})
+            raise ValidationError({"partners": _("Rôle inconnu : « %s ».") % partner.role})
 
 
 def _set_dates(cooperation: Cooperation, *, start: str, end: str) -> None:
@@ -258,11 +266,7 @@ def _set_dates(cooperation: Cooperation, *, start: str, end: str) -> None:
         setattr(cooperation, f"{name}_precision", precision)
     if errors:
         raise ValidationError(errors)
-    if (
-        cooperation.start_date
-        and cooperation.end_date
-        and (cooperation.end_date < cooperation.start_date)
-    ):
+    if ends_before_start(cooperation.start_date, cooperation.end_date, cooperation.end_precision):
         raise ValidationError({"end": _("La fin précède le début.")})
 
 
@@ -324,8 +328,10 @@ def _save(instance, *, user) -> None:
     instance.save()
 
 
-def _touch(cooperation: Cooperation) -> None:
-    """A change to a source is a change to the record: move its `updated_at`."""
+def _touch(cooperation: Cooperation, *, user) -> None:
+    """A change to a partner or a source is a change to the record: move its `updated_at`
+    (the history row this writes names the user)."""
+    cooperation._history_user = user
     cooperation.save(update_fields=["updated_at"])
 
 
