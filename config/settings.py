@@ -174,10 +174,28 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Token first: an anonymous write then gets 401 with a `WWW-Authenticate: Token`
+    # challenge (403 for a signed-in non-staff user). Tokens only in the Authorization
+    # header, never in a URL; staff issue them in the admin.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Reads for everyone (what each one sees is scoped by `visible_to(user)`), writes for staff.
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.IsStaffOrReadOnly"],
+    # Anonymous clients are throttled per IP (counters in the default cache); "600/hour",
+    # "20/minute"… Authenticated clients are not.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/hour")},
+    # How many reverse proxies put their address in X-Forwarded-For: the client's IP is taken
+    # that many hops from the end. 0 ignores the header, which a client could otherwise forge
+    # to escape throttling.
+    "NUM_PROXIES": int(
+        os.environ.get("API_NUM_PROXIES", "1" if env_bool("BEHIND_TLS_PROXY", False) else "0")
+    ),
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -190,8 +208,15 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "API du portail des coopérations interterritoriales",
     "DESCRIPTION": (
-        "Read access to the reference geography (régions, départements, communes, EPCI, EPT) "
-        "and, as they arrive, cooperation records. Field names are stable within /api/v1/."
+        "The reference geography (régions, départements, communes, EPCI, EPT) and the registry "
+        "of cooperations between métropoles and surrounding territories, with their themes and "
+        "instruments. Reading is public (published records only; anonymous clients are "
+        "throttled). Writing cooperations, partners and sources is for staff, authenticated "
+        "with a token in the header `Authorization: Token <key>` (staff issue tokens in the "
+        "admin). `GET /api/v1/cooperations/?format=csv` streams the CSV export of the filtered "
+        "selection. Errors: 400 with one key per invalid field or parameter; 401 without valid "
+        "credentials; 403 for non-staff writes; 404 for unknown or unpublished records; 429 "
+        "when throttled. Field names are stable within /api/v1/."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -201,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set used by several fields.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "cooperation.dates.DatePrecision",
+        "InstrumentEnum": "cooperation.models.Instrument",
+    },
     # Tags and operation ids from the path after /api/v1/ ("territories", not "v1").
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
 }

@@ -10,7 +10,7 @@ from drf_spectacular.utils import (
 from rest_framework import permissions, viewsets
 from rest_framework.response import Response
 
-from config.api.schema import ErrorDetailSerializer, field_errors_serializer
+from config.api.schema import THROTTLED, ErrorDetailSerializer, field_errors_serializer
 
 from ..filters import TerritoryFilterSet
 from ..models import Territory, TerritoryKind
@@ -34,6 +34,7 @@ FILTER_ERRORS = field_errors_serializer("TerritoryFilterErrors", TerritoryFilter
                 description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
             ),
             404: OpenApiResponse(ErrorDetailSerializer, description=_("Page inexistante.")),
+            429: THROTTLED,
         },
     ),
     retrieve=extend_schema(
@@ -63,6 +64,7 @@ FILTER_ERRORS = field_errors_serializer("TerritoryFilterErrors", TerritoryFilter
         responses={
             200: TerritoryDetailSerializer,
             404: OpenApiResponse(ErrorDetailSerializer, description=_("Territoire inconnu.")),
+            429: THROTTLED,
         },
     ),
 )

@@ -1,0 +1,16 @@
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets `?format=csv` (or `Accept: text/csv`) select the CSV export of a list.
+
+    The list view streams the export itself (cooperation.exports) and never hands data to
+    this renderer; errors are rendered as JSON (see CooperationViewSet.finalize_response).
+    Should anything else reach it, it answers JSON rather than a broken CSV."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return JSONRenderer().render(data, renderer_context=renderer_context)
