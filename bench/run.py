@@ -1,6 +1,7 @@
 """Benchmark: the reference-data import and the territory API, on the full data set.
 
     .venv/bin/python bench/run.py [--database-url URL] [--requests 50] [--keep]
+    .venv/bin/python bench/run.py registry [--help]    # the cooperation registry, see registry.py
 
 1. Creates a throw-away database (PostgreSQL by default; it is dropped at the end unless
    --keep), migrates it.
@@ -362,7 +363,15 @@ def print_report(results: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    if sys.argv[1:2] == ["registry"]:
+        from registry import main as registry_main  # bench/registry.py, next to this file
+
+        registry_main(sys.argv[2:])
+        return
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="`run.py registry [--help]`: the registry bench (list page, API, exports).",
+    )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--requests", type=int, default=50, help="timed requests per API URL")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
