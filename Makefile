@@ -20,6 +20,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_territories
+	$(MANAGE) load_seed_cooperations
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP) chromium lint migrations-check schema-check pytest

@@ -1,5 +1,6 @@
 from django.views.generic import TemplateView
 
+from cooperation.models import Cooperation
 from territories.models import Territory
 
 
@@ -10,5 +11,8 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["figures"] = Territory.objects.current().key_figures()
+        context["figures"] = {
+            "cooperations": Cooperation.objects.published().count(),
+            **Territory.objects.current().key_figures(),
+        }
         return context

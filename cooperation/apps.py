@@ -14,3 +14,9 @@ class CooperationConfig(AppConfig):
         reference_data_imported.connect(
             refresh_partner_relations, dispatch_uid="cooperation.refresh_partner_relations"
         )
+
+        # The /metropoles/ table gains the registry's columns without the geography
+        # importing this app (see cooperation.metropolis_figures).
+        from .metropolis_figures import register_columns
+
+        register_columns()

@@ -1,11 +1,161 @@
-from django.views.generic import DetailView, ListView
+"""Public pages of the registry: the searchable list with its facets, and one page per
+record. Reads come from CooperationQuerySet methods, the shared CooperationFilterSet and
+`facets.facets_for`; visibility from `Cooperation.objects.visible_to`."""
 
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django.views.generic import DetailView
+
+from territories.listing import FilteredListView, current_ordering, query_without
+
+from .facets import facets_for
+from .filters import CooperationFilterSet
 from .models import Cooperation
 
+PAGE_SIZE = 20
 
-class CooperationListView(ListView):
-    model = Cooperation
+# (value of `ordering`, label); the first is the default order.
+SORT_OPTIONS = (
+    ("-start", _("Date de début, la plus récente d’abord")),
+    ("start", _("Date de début, la plus ancienne d’abord")),
+    ("title", _("Titre, de A à Z")),
+    ("-title", _("Titre, de Z à A")),
+    ("-partners", _("Nombre de partenaires, du plus grand au plus petit")),
+    ("partners", _("Nombre de partenaires, du plus petit au plus grand")),
+    ("-updated", _("Dernière mise à jour, la plus récente d’abord")),
+    ("updated", _("Dernière mise à jour, la plus ancienne d’abord")),
+)
+
+# (format, extra parameter, label, detail): each exports the current selection.
+EXPORTS = (
+    ("csv", "", _("CSV (virgule)"), _("Une ligne par coopération")),
+    (
+        "csv",
+        "sep=semicolon",
+        _("CSV (point-virgule, Excel français)"),
+        _("S’ouvre directement dans Excel en français"),
+    ),
+    ("xlsx", "", _("Excel (XLSX)"), _("Classeur Microsoft Excel")),
+    ("ods", "", _("LibreOffice (ODS)"), _("Classeur OpenDocument")),
+    ("json", "", _("JSON"), _("Pour les traitements automatisés")),
+    (
+        "zip",
+        "",
+        _("CSV, deux tables (zip)"),
+        _("Coopérations et partenaires, une ligne par partenaire"),
+    ),
+)
+
+# The long texts of a record, in reading order: only those with content are shown.
+TEXT_SECTIONS = ("description", "governance", "engineering", "funding", "outcomes", "difficulties")
+
+
+class CooperationListView(FilteredListView):
+    """/cooperations/: search, facets with counts, sorting, pagination and exports of the
+    current selection — every choice is a query parameter, so the page is a shareable
+    URL and works without JavaScript."""
+
+    template_name = "cooperation/cooperation_list.html"
+    filterset_class = CooperationFilterSet
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Cooperation.objects.visible_to(self.request.user).with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        facets = facets_for(self.filterset)
+        query = self.request.GET
+        errors = self.filterset.form.errors
+        context["facets"] = [(facet, errors.get(facet.name, [])) for facet in facets.values()]
+        context["active_filters"] = active_filters(self.filterset, facets, query)
+        context["sort_options"] = SORT_OPTIONS
+        context["current_ordering"] = current_ordering(self.filterset) or SORT_OPTIONS[0][0]
+        context["export_links"] = export_links(query)
+        return context
 
 
 class CooperationDetailView(DetailView):
-    model = Cooperation
+    """/cooperations/<slug>/: everything about one record, and how to cite it. A record
+    the visitor may not see is a 404, as an unknown one."""
+
+    template_name = "cooperation/cooperation_detail.html"
+    context_object_name = "cooperation"
+
+    def get_queryset(self):
+        return Cooperation.objects.visible_to(self.request.user).with_related()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cooperation = self.object
+        context["sections"] = [
+            {
+                "id": name,
+                "title": capfirst(Cooperation._meta.get_field(name).verbose_name),
+                "text": getattr(cooperation, name),
+            }
+            for name in TEXT_SECTIONS
+            if getattr(cooperation, name).strip()
+        ]
+        context["absolute_url"] = self.request.build_absolute_uri(cooperation.get_absolute_url())
+        context["consulted_on"] = timezone.localdate()
+        return context
+
+
+def active_filters(filterset, facets: dict, query: QueryDict) -> list[dict]:
+    """One removable tag per filter value in the query: its wording and the URL of the
+    same list without it. Values the form rejected are listed too, so that a visitor can
+    drop them."""
+    form = filterset.form
+    tags = []
+    search = (form["q"].value() or "").strip()
+    if search:
+        tags.append(
+            {
+                "label": _("Recherche : « %(words)s »") % {"words": search},
+                "url": query_without(query, "q"),
+            }
+        )
+    for facet in facets.values():
+        labels = facet.labels
+        for value in query.getlist(facet.name):
+            if value:
+                tags.append(
+                    {
+                        "label": f"{facet.label} : {labels.get(value, value)}",
+                        "url": query_without(query, facet.name, value),
+                    }
+                )
+    for name, wording in (
+        ("start_year_min", pgettext_lazy("année de début", "Début à partir de %(year)s")),
+        ("start_year_max", pgettext_lazy("année de début", "Début jusqu’en %(year)s")),
+    ):
+        year = form[name].value()
+        if year not in (None, ""):
+            tags.append({"label": wording % {"year": year}, "url": query_without(query, name)})
+    return tags
+
+
+def export_links(query: QueryDict) -> list[dict]:
+    """A link per export format, carrying the current query string (minus `page`): the
+    export holds exactly the records of the list, on every page."""
+    kept = query.copy()
+    kept.pop("page", None)
+    encoded = kept.urlencode()
+    links = []
+    for fmt, extra, label, detail in EXPORTS:
+        parameters = "&".join(part for part in (encoded, extra) if part)
+        url = reverse("cooperation:export", kwargs={"fmt": fmt})
+        links.append(
+            {
+                "format": fmt,
+                "label": label,
+                "detail": detail,
+                "url": f"{url}?{parameters}" if parameters else url,
+            }
+        )
+    return links

@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .columns import metropolis_columns
 from .models import Territory, TerritoryCategory, TerritoryKind
 
 
@@ -188,26 +189,46 @@ class TerritoryFilterSet(django_filters.FilterSet):
         return queryset  # applied in `qs`, after every other filter
 
 
+METROPOLIS_ORDERING_FIELDS = (
+    ("search_name", "name"),
+    ("population", "population"),
+    ("commune_count", "communes"),
+)
+METROPOLIS_ORDERING_LABELS = {
+    "search_name": _("Nom"),
+    "population": _("Population"),
+    "commune_count": _("Nombre de communes"),
+}
+
+
 class MetropolisFilterSet(django_filters.FilterSet):
-    """Sorting for the /metropoles/ table; the queryset must carry `commune_count`."""
+    """Sorting for the /metropoles/ table; the queryset must carry `commune_count` and
+    the annotations of the columns other apps register (see `territories.columns`)."""
 
     ordering = django_filters.OrderingFilter(
         label=_("Tri"),
-        fields=(
-            ("search_name", "name"),
-            ("population", "population"),
-            ("commune_count", "communes"),
-        ),
-        field_labels={
-            "search_name": _("Nom"),
-            "population": _("Population"),
-            "commune_count": _("Nombre de communes"),
-        },
+        fields=METROPOLIS_ORDERING_FIELDS,
+        field_labels=METROPOLIS_ORDERING_LABELS,
     )
 
     class Meta:
         model = Territory
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        extra = metropolis_columns()
+        if extra:
+            ordering = django_filters.OrderingFilter(
+                label=_("Tri"),
+                fields=(*METROPOLIS_ORDERING_FIELDS, *((c.field, c.param) for c in extra)),
+                field_labels={
+                    **METROPOLIS_ORDERING_LABELS,
+                    **{c.field: c.label for c in extra},
+                },
+            )
+            ordering.model, ordering.parent = self.queryset.model, self
+            self.filters["ordering"] = ordering
 
 
 class MemberCommuneFilterSet(django_filters.FilterSet):

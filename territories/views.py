@@ -1,14 +1,15 @@
 """Public pages of the reference geography: the métropoles, the territory list and
 one page per territory. Reads come from TerritoryQuerySet methods and the FilterSets."""
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import DetailView, ListView
-from django_filters.views import FilterMixin
+from django.views.generic import DetailView
 
+from .columns import metropolis_columns
 from .filters import MemberCommuneFilterSet, MetropolisFilterSet, TerritoryFilterSet
+from .listing import FilteredListView, current_ordering, paginated, sort_columns
 from .models import Territory, TerritoryKind
 
 PAGE_SIZE = 50
@@ -33,101 +34,54 @@ KIND_PLURAL_LABELS = {
 }
 
 
-def pagination_items(page: Page) -> list:
-    """Page numbers to show around the current page, with "…" for the gaps:
-    [1, 2, "…", 17, 18, 19, "…", 41, 42]."""
-    last = page.paginator.num_pages
-    numbers = sorted(
-        {1, 2, page.number - 1, page.number, page.number + 1, last - 1, last}
-        & set(range(1, last + 1))
-    )
-    items: list = []
-    for number in numbers:
-        if items and number - items[-1] == 2:
-            items.append(number - 1)
-        elif items and number - items[-1] > 2:
-            items.append("…")
-        items.append(number)
-    return items
-
-
-def paginated(page: Page) -> Page:
-    # django-dsfr's pagination template reads `pages_list`.
-    page.pages_list = pagination_items(page)
-    return page
-
-
-def sort_columns(current: str, columns: dict[str, str]) -> dict[str, dict]:
-    """For each sortable column (param → its first direction, "name" or "-population"),
-    the `ordering` value its header links to and its `aria-sort` state."""
-    result = {}
-    for param, first in columns.items():
-        if current == param:
-            result[param] = {"next": f"-{param}", "aria_sort": "ascending"}
-        elif current == f"-{param}":
-            result[param] = {"next": param, "aria_sort": "descending"}
-        else:
-            result[param] = {"next": first, "aria_sort": ""}
-    return result
-
-
-def current_ordering(filterset) -> str:
-    if not filterset.is_valid():
-        return ""
-    ordering = filterset.form.cleaned_data.get("ordering") or []
-    return ordering[0] if ordering else ""
-
-
-class FilteredListView(FilterMixin, ListView):
-    """A list page driven by a FilterSet bound to the query string. An invalid filter
-    value shows the form errors and no rows, with a 200; with `strict = False` it is
-    ignored instead."""
-
-    paginate_by = PAGE_SIZE
-
-    def get_filterset_kwargs(self, filterset_class):
-        # Always bound, even without a query string, as the API binds it: the shared
-        # FilterSet reads `cleaned_data`.
-        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
-
-    def get(self, request, *args, **kwargs):
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        if self.filterset.is_valid():
-            self.object_list = self.filterset.qs.with_stable_order()
-        elif self.get_strict():
-            self.object_list = self.filterset.queryset.none()
-        else:
-            self.object_list = self.filterset.queryset.with_stable_order()
-        return self.render_to_response(self.get_context_data(filter=self.filterset))
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if context.get("page_obj") is not None:
-            paginated(context["page_obj"])
-        return context
-
-
 class MetropolisListView(FilteredListView):
+    """Every current métropole, plus the columns other apps register (their figures are
+    annotations of the same query; see `territories.columns`)."""
+
     template_name = "territories/metropolis_list.html"
     filterset_class = MetropolisFilterSet
     paginate_by = None
     strict = False  # only a sort order: a mistyped one falls back to the default
 
     def get_queryset(self):
-        return Territory.objects.metropolises().current().with_commune_count().with_departments()
+        queryset = (
+            Territory.objects.metropolises().current().with_commune_count().with_departments()
+        )
+        for column in metropolis_columns():
+            queryset = column.annotate(queryset, self.request.user)
+        return queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        extra = metropolis_columns()
         ordering = current_ordering(self.filterset) or "name"
-        context["columns"] = sort_columns(
-            ordering, {"name": "name", "population": "-population", "communes": "-communes"}
+        columns = sort_columns(
+            ordering,
+            {
+                "name": "name",
+                "population": "-population",
+                "communes": "-communes",
+                **{column.param: f"-{column.param}" for column in extra},
+            },
         )
+        context["columns"] = columns
+        context["extra_columns"] = [
+            {
+                "label": column.label,
+                "description": column.description,
+                "sort": columns[column.param],
+            }
+            for column in extra
+        ]
+        for metropolis in context["object_list"]:
+            metropolis.extra_values = [getattr(metropolis, column.field) for column in extra]
         return context
 
 
 class TerritoryListView(FilteredListView):
     template_name = "territories/territory_list.html"
     filterset_class = TerritoryFilterSet
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return Territory.objects.with_departments()

@@ -7,6 +7,8 @@ from django.template import loader
 from django.test import override_settings
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
+from cooperation.models import Instrument
+from cooperation.services import PartnerInput, cooperation_create
 from territories.models import TerritoryKind
 from tests.factories import TerritoryFactory
 
@@ -38,16 +40,16 @@ def test_home_explains_the_census_and_links_to_the_lists(client, brittany):
     assertContains(response, 'href="/territoires/"')
 
 
-def test_home_key_figures_count_current_territories_in_one_query(
+def test_home_key_figures_count_cooperations_and_current_territories_in_two_queries(
     client, brittany, django_assert_max_num_queries
 ):
     TerritoryFactory(kind=TerritoryKind.COMMUNE, code="29999", is_obsolete=True)
 
-    with django_assert_max_num_queries(1):
+    with django_assert_max_num_queries(2):
         response = client.get("/")
 
-    # métropoles, EPCI, communes, départements
-    assert figures(response) == ["2", "3", "5", "2"]
+    # published cooperations, métropoles, EPCI, communes, départements
+    assert figures(response) == ["0", "2", "3", "5", "2"]
     assertContains(response, "métropoles")
     assertContains(response, "communes")
 
@@ -59,8 +61,28 @@ def test_home_key_figures_use_french_grouping_and_singular(client, db):
 
     response = client.get("/")
 
-    assert figures(response)[2] == "1\xa0234"
+    assert figures(response)[3] == "1\xa0234"
     assertContains(response, "</span> département\n")
+
+
+def test_home_counts_published_cooperations_only_and_links_to_the_registry(client, brittany):
+    brest = brittany["brest_metropole"]
+    for title, published in (("Publiée", True), ("Brouillon", False)):
+        cooperation_create(
+            title=title,
+            instrument=Instrument.CHARTER,
+            partners=[PartnerInput(brest)],
+            is_published=published,
+        )
+
+    response = client.get("/")
+
+    assert figures(response)[0] == "1"
+    assertContains(response, "</span> coopération publiée\n")
+    assertContains(response, '<form method="get" action="/cooperations/" role="search"')
+    assertContains(response, 'id="home-cooperation-search" name="q"')
+    assertContains(response, '<a href="/cooperations/">Les coopérations</a>', html=True)
+    assertContains(response, 'class="fr-nav__link" href="/cooperations/"')
 
 
 def test_home_search_box_sends_a_labelled_query_to_the_territory_list(client, db):

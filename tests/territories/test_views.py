@@ -18,7 +18,9 @@ METROPOLIS_URL = "/metropoles/"
 # Queries per page, whatever the number of rows (see the *_query_count tests).
 LIST_QUERY_BUDGET = 6
 METROPOLIS_QUERY_BUDGET = 2
-DETAIL_QUERY_BUDGET = 5
+# The territory, its containers, content counts, communes count and page, and the
+# registry's « Coopérations » section (one query, from cooperation_tags).
+DETAIL_QUERY_BUDGET = 6
 
 
 def row_names(response) -> list[str]:
@@ -55,8 +57,9 @@ def test_metropolis_list_counts_member_communes(client, brittany):
     response = client.get(METROPOLIS_URL)
 
     cells = re.findall(r'<td class="fr-cell--right">([^<]*)</td>', response.text)
-    # Brest: population, 3 communes; Saint-Étienne: population, 1 commune.
-    assert cells == [french_number(213403), "3", french_number(407700), "1"]
+    # Brest: population, 3 communes, then the registry's columns (no cooperation yet);
+    # Saint-Étienne: population, 1 commune, and the same.
+    assert cells == [french_number(213403), "3", "0", "0", french_number(407700), "1", "0", "0"]
 
 
 def test_metropolis_list_leaves_out_obsolete_metropolises(client, brittany):
@@ -398,3 +401,237 @@ def test_category_labels_cover_every_metropolis_category(client, brittany):
     assert row_names(response)[0] == "Métropole de Lyon"
     assertContains(response, "Métropole de Lyon (statut particulier)")
     assertContains(response, "Rhône (69)")
+
+
+# The registry's parts of the territory pages (rendered by the cooperation app's template
+# tags and registered columns: the territories app does not import it).
+
+
+@pytest.fixture
+def cooperations(brittany):
+    """Three records: two published and one draft led by Brest Métropole (the first with
+    Quimper's agglomération as partner), and one published led by Saint-Étienne Métropole
+    with Brest Métropole and the Loire as partners."""
+    from cooperation.models import CooperationStatus, Instrument, PartnerRole
+    from cooperation.services import PartnerInput, cooperation_create
+
+    b = brittany
+    lead = PartnerRole.LEAD
+    return {
+        "contract": cooperation_create(
+            title="Contrat Brest-Quimper",
+            instrument=Instrument.RECIPROCITY_CONTRACT,
+            partners=[PartnerInput(b["brest_metropole"], lead), PartnerInput(b["quimper_agglo"])],
+            start="2016-11-04",
+            is_published=True,
+        ),
+        "charter": cooperation_create(
+            title="Charte de la rade",
+            instrument=Instrument.CHARTER,
+            partners=[PartnerInput(b["brest_metropole"], lead), PartnerInput(b["29212"])],
+            start="2019",
+            is_published=True,
+        ),
+        "draft": cooperation_create(
+            title="Entente en préparation",
+            instrument=Instrument.INFORMAL,
+            status=CooperationStatus.PLANNED,
+            partners=[PartnerInput(b["brest_metropole"], lead), PartnerInput(b["29075"])],
+            is_published=False,
+        ),
+        "network": cooperation_create(
+            title="Réseau Loire-Bretagne",
+            instrument=Instrument.ASSOCIATION_NETWORK,
+            partners=[
+                PartnerInput(b["saint_etienne_metropole"], lead),
+                PartnerInput(b["brest_metropole"]),
+                PartnerInput(b["loire"]),
+            ],
+            start="2012",
+            is_published=True,
+        ),
+    }
+
+
+def cooperation_links(response) -> list[str]:
+    found = re.findall(
+        r'<p class="fr-text--lg fr-text--bold fr-mb-1v"><a href="/cooperations/[^"]+/">([^<]+)</a>',
+        response.text,
+    )
+    return [html.unescape(title) for title in found]
+
+
+def section(response, heading_id: str) -> str:
+    """The HTML from the heading with this id to the next heading of the same level."""
+    start = response.text.index(f'id="{heading_id}"')
+    rest = response.text[start:]
+    end = re.search(r"<h[23] ", rest[1:])
+    return rest[: end.start() + 1] if end else rest
+
+
+def test_territory_page_of_a_metropolis_lists_its_cooperations_as_reference_and_partner(
+    client, brittany, cooperations
+):
+    response = client.get(brittany["brest_metropole"].get_absolute_url())
+
+    assertContains(response, '<h2 id="cooperations">Coopérations</h2>', html=True)
+    assertContains(response, "Comme métropole de référence (2)")
+    assertContains(response, "Comme partenaire (1)")
+    assert cooperation_links(response) == [
+        "Charte de la rade",
+        "Contrat Brest-Quimper",
+        "Réseau Loire-Bretagne",
+    ]
+    assertContains(response, f'href="{cooperations["contract"].get_absolute_url()}"')
+    as_partner = section(response, "cooperations-partenaire")
+    assert "Réseau Loire-Bretagne" in as_partner
+    assert 'href="/territoires/epci/244200770/">Saint-Étienne Métropole</a>' in as_partner
+    assert "rôle\u00a0: partenaire · autre région" in as_partner
+    assertContains(response, 'href="/cooperations/?metropolis=242900314"')
+    assertNotContains(response, "Entente en préparation")
+
+
+def test_territory_page_lists_unpublished_cooperations_to_staff(
+    client, brittany, cooperations, django_user_model
+):
+    staff = django_user_model.objects.create_user(username="staff", is_staff=True)
+    client.force_login(staff)
+
+    response = client.get(brittany["brest_metropole"].get_absolute_url())
+
+    assertContains(response, "Entente en préparation")
+    assertContains(response, "Comme métropole de référence (3)")
+    assertContains(response, "Non publiée")
+
+
+def test_territory_page_of_a_partner_lists_the_cooperations_it_takes_part_in(
+    client, brittany, cooperations
+):
+    response = client.get(brittany["quimper_agglo"].get_absolute_url())
+
+    assert cooperation_links(response) == ["Contrat Brest-Quimper"]
+    assertContains(response, "Comme partenaire (1)")
+    assertNotContains(response, "Comme métropole de référence")
+    assertContains(response, "rôle\u00a0: partenaire · même département")
+    assertNotContains(response, "/cooperations/?metropolis=")
+
+
+def test_territory_page_without_cooperation_says_so(client, brittany, cooperations):
+    response = client.get(brittany["bretagne"].get_absolute_url())
+
+    assertContains(
+        response,
+        "Le registre ne compte encore aucune coopération à laquelle Bretagne prend part.",
+    )
+    assert cooperation_links(response) == []
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_territory_detail_query_count_does_not_grow_with_cooperations(
+    client, brittany, django_assert_max_num_queries, count
+):
+    from cooperation.models import Instrument
+    from cooperation.services import PartnerInput, cooperation_create
+
+    for number in range(count):
+        cooperation_create(
+            title=f"Coopération {number}",
+            instrument=Instrument.CHARTER,
+            partners=[PartnerInput(brittany["brest_metropole"]), PartnerInput(brittany["29019"])],
+            is_published=True,
+        )
+
+    with django_assert_max_num_queries(DETAIL_QUERY_BUDGET):
+        response = client.get(brittany["brest_metropole"].get_absolute_url())
+
+    assert len(cooperation_links(response)) == count
+
+
+def metropolis_figures(response) -> dict[str, list[str]]:
+    """For each métropole, its registry figures: [cooperations, partners]."""
+    rows = re.findall(
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>(.*?)</tr>', response.text, re.S
+    )
+    return {
+        html.unescape(name): re.findall(r'<td class="fr-cell--right">([^<]*)</td>', cells)[2:]
+        for name, cells in rows
+    }
+
+
+def test_metropolis_list_counts_cooperations_and_their_distinct_partners(
+    client, brittany, cooperations
+):
+    response = client.get(METROPOLIS_URL)
+
+    # Brest leads the contract (Quimper) and the charter (Plouzané); Saint-Étienne leads
+    # the network (Brest, the Loire). The métropole itself is not its own partner.
+    assert metropolis_figures(response) == {
+        "Brest Métropole": ["2", "2"],
+        "Saint-Étienne Métropole": ["1", "2"],
+    }
+    assertContains(
+        response, "Coopérations du registre dont la métropole est la métropole de référence."
+    )
+
+
+def test_metropolis_list_counts_unpublished_cooperations_for_staff(
+    client, brittany, cooperations, django_user_model
+):
+    client.force_login(django_user_model.objects.create_user(username="staff", is_staff=True))
+
+    response = client.get(METROPOLIS_URL)
+
+    assert metropolis_figures(response)["Brest Métropole"] == ["3", "3"]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("-cooperations", ["Brest Métropole", "Saint-Étienne Métropole"]),
+        ("cooperations", ["Saint-Étienne Métropole", "Brest Métropole"]),
+        ("-partners", ["Brest Métropole", "Saint-Étienne Métropole"]),  # tie: by name
+        ("partners", ["Brest Métropole", "Saint-Étienne Métropole"]),
+    ],
+)
+def test_metropolis_list_sorts_by_the_registry_columns(
+    client, brittany, cooperations, ordering, expected
+):
+    response = client.get(METROPOLIS_URL, {"ordering": ordering})
+
+    assert row_names(response) == expected
+    direction = "descending" if ordering.startswith("-") else "ascending"
+    assertContains(response, f'aria-sort="{direction}"')
+
+
+def test_metropolis_list_registry_headers_sort_descending_first(client, brittany):
+    response = client.get(METROPOLIS_URL)
+
+    assertContains(response, 'href="?ordering=-cooperations"')
+    assertContains(response, 'href="?ordering=-partners"')
+
+
+@pytest.mark.parametrize("count", [2, 10])
+def test_metropolis_list_query_count_does_not_grow_with_cooperations(
+    client, metropolises, django_assert_max_num_queries, count
+):
+    from cooperation.models import Instrument
+    from cooperation.services import PartnerInput, cooperation_create
+
+    created = metropolises(count)
+    for metropolis in created:
+        cooperation_create(
+            title=f"Coopération de {metropolis.name}",
+            instrument=Instrument.CHARTER,
+            partners=[
+                PartnerInput(metropolis),
+                PartnerInput(created[0] if metropolis != created[0] else created[1]),
+            ],
+            is_published=True,
+        )
+
+    with django_assert_max_num_queries(METROPOLIS_QUERY_BUDGET):
+        response = client.get(METROPOLIS_URL, {"ordering": "-cooperations"})
+
+    figures = metropolis_figures(response)
+    assert len(figures) == count
+    assert all(values == ["1", "1"] for values in figures.values())
