@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_territories
 	$(MANAGE) load_seed_cooperations
+	$(MANAGE) load_questionnaire surveys/questionnaires/census-v1.json
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP) chromium lint migrations-check schema-check pytest
