@@ -241,3 +241,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Sign-in pages live in the accounts app (/compte/).
+LOGIN_URL = "/compte/connexion/"
+LOGIN_REDIRECT_URL = "/enquetes/"
+LOGOUT_REDIRECT_URL = "/"

@@ -245,3 +245,114 @@ class Response(models.Model):
     def is_editable(self) -> bool:
         """Whether officers may still change the answers."""
         return self.status in EDITABLE_STATUSES
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Invitations neither accepted nor expired."""
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """A single-use, expiring link inviting someone by e-mail to answer for territories.
+
+    Only a hash of the token is stored: the link itself exists only in the e-mail."""
+
+    email = models.EmailField(_("adresse électronique"))
+    territories = models.ManyToManyField(
+        Territory, related_name="invitations", verbose_name=_("territoires")
+    )
+    token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expire le"))
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invité par"),
+    )
+    accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("compte"),
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_usable(self) -> bool:
+        """Whether the link may still be used (not accepted, not expired)."""
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Promotion(models.Model):
+    """The link from a cooperation entry of a validated response to the registry record it
+    created or updated: the detailed provenance, kept on the survey side."""
+
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="promotions", verbose_name=_("réponse")
+    )
+    # The `_entry` identifier of the cooperation entry inside the response's answers.
+    entry = models.CharField(_("fiche"), max_length=64)
+    cooperation = models.ForeignKey(
+        "cooperation.Cooperation",
+        on_delete=models.CASCADE,
+        related_name="promotions",
+        verbose_name=_("coopération"),
+    )
+    created = models.BooleanField(_("fiche créée"), default=True)
+    promoted_at = models.DateTimeField(_("versée le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("versement au registre")
+        verbose_name_plural = _("versements au registre")
+        ordering = ["response", "entry"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "entry"], name="one_promotion_per_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response} — {self.entry} → {self.cooperation_id}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail sent to the officers of a territory that had not submitted."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("campagne")
+    )
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("territoire")
+    )
+    recipients = models.TextField(_("destinataires"))
+    sent_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("envoyée par"),
+    )
+
+    class Meta:
+        verbose_name = _("relance")
+        verbose_name_plural = _("relances")
+        ordering = ["-sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} — {self.territory} ({self.sent_at:%Y-%m-%d})"
