@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from surveys.models import Campaign
 from surveys.services import officer_add, questionnaire_load
+from tests.cooperation.conftest import cork, pays_cob, registry, themes  # noqa: F401
 
 CENSUS = Path(__file__).resolve().parents[2] / "surveys" / "questionnaires" / "census-v1.json"
 
