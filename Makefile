@@ -22,6 +22,7 @@ demo: $(STAMP)
 	$(MANAGE) import_territories
 	$(MANAGE) load_seed_cooperations
 	$(MANAGE) load_questionnaire surveys/questionnaires/census-v1.json
+	$(MANAGE) setup_demo_survey
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: $(STAMP) chromium lint migrations-check schema-check pytest
