@@ -4,6 +4,7 @@ Every deployment-specific value comes from the environment; the defaults give a
 working demo on SQLite with DEBUG on. See docs/deployment.md for the full list.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "dsfr",
     "widget_tweaks",
     "simple_history",
+    "axes",
     "territories",
     "cooperation",
     "surveys",
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,6 +110,12 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -216,7 +226,10 @@ SPECTACULAR_SETTINGS = {
         "admin). `GET /api/v1/cooperations/?format=csv` streams the CSV export of the filtered "
         "selection. Errors: 400 with one key per invalid field or parameter; 401 without valid "
         "credentials; 403 for non-staff writes; 404 for unknown or unpublished records; 429 "
-        "when throttled. Field names are stable within /api/v1/."
+        "when throttled. Field names are stable within /api/v1/. The census survey's "
+        "campaigns and responses (`/api/v1/campaigns/`, `/api/v1/responses/`) need an "
+        "account: officers see and edit their territories' responses, reviewers all; a save "
+        "(`PATCH` with the version it started from) answers 409 when someone saved in between."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -230,6 +243,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "cooperation.dates.DatePrecision",
         "InstrumentEnum": "cooperation.models.Instrument",
+        # Two `status` fields: the registry's keeps the name it had before surveys came.
+        "StatusEnum": "cooperation.models.CooperationStatus",
+        "ResponseStatusEnum": "surveys.models.ResponseStatus",
     },
     # Tags and operation ids from the path after /api/v1/ ("territories", not "v1").
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
@@ -246,3 +262,26 @@ LOGGING = {
 LOGIN_URL = "/compte/connexion/"
 LOGIN_REDIRECT_URL = "/enquetes/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Officers' invitation links stay valid this many days.
+INVITATION_TTL_DAYS = int(os.environ.get("INVITATION_TTL_DAYS", "14"))
+
+# Login throttling (django-axes). After AXES_FAILURE_LIMIT failed sign-ins, further attempts
+# are refused for AXES_COOLOFF_MINUTES: for that username whatever the IP address, and for
+# that IP address whatever the username (each list item is a separate lock). Failures are
+# forgotten after a successful sign-in; locks always expire (never permanent).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# Attempts made while locked out do not push the end of the lock back, so the delay the
+# lockout page announces holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# No log of successful sign-ins: it would keep every user's IP addresses with no end (RGPD).
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "surveys.views.accounts.lockout"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client address is taken like the API throttle takes it (see config/client_ip.py):
+# behind reverse proxies, every client would otherwise share the proxy's address.
+AXES_NUM_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("territories.urls")),
     path("", include("cooperation.urls")),
     path("enquetes/", include("surveys.urls")),
+    path("compte/", include("surveys.account_urls")),
     path("api/v1/", include("config.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
