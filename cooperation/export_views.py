@@ -20,7 +20,7 @@ class CooperationExportView(View):
         filterset = CooperationFilterSet(
             request.GET, queryset=Cooperation.objects.visible_to(request.user), request=request
         )
-        errors = [] if filterset.is_valid() else self.filter_errors(filterset)
+        errors = [] if filterset.is_valid() else filter_errors(filterset)
         sep = request.GET.get("sep", "comma")
         if sep not in DELIMITERS:
             errors.append(_("Séparateur inconnu : « %s » (comma ou semicolon).") % sep)
@@ -28,7 +28,9 @@ class CooperationExportView(View):
         if table not in TABLES:
             errors.append(_("Table inconnue : « %s » (cooperations ou partnerships).") % table)
         if errors:
-            return self.bad_request(errors)
+            return bad_request(
+                errors, hint=_("Corrigez les filtres sur la page des coopérations, puis réessayez.")
+            )
         return export_response(
             filterset.qs,
             fmt=fmt,
@@ -37,20 +39,23 @@ class CooperationExportView(View):
             base_url=request.build_absolute_uri("/"),
         )
 
-    @staticmethod
-    def filter_errors(filterset) -> list[str]:
-        form = filterset.form
-        return [
-            f"{form.fields[name].label if name in form.fields else name} : {message}"
-            for name, messages in filterset.errors.items()
-            for message in messages
-        ]
 
-    @staticmethod
-    def bad_request(errors: list[str]) -> HttpResponseBadRequest:
-        text = "\n".join(
-            [_("Export impossible : la requête contient des valeurs invalides."), ""]
-            + [f"- {error}" for error in errors]
-            + ["", _("Corrigez les filtres sur la page des coopérations, puis réessayez.")]
-        )
-        return HttpResponseBadRequest(text + "\n", content_type="text/plain; charset=utf-8")
+def filter_errors(filterset) -> list[str]:
+    """The errors of an invalid FilterSet, one line each, named by the field's label."""
+    form = filterset.form
+    return [
+        f"{form.fields[name].label if name in form.fields else name} : {message}"
+        for name, messages in filterset.errors.items()
+        for message in messages
+    ]
+
+
+def bad_request(errors: list[str], *, hint: str) -> HttpResponseBadRequest:
+    """A plain-text 400 for a download link with invalid parameters: what is wrong, and
+    `hint` to say where to correct it."""
+    text = "\n".join(
+        [_("Export impossible : la requête contient des valeurs invalides."), ""]
+        + [f"- {error}" for error in errors]
+        + ["", hint]
+    )
+    return HttpResponseBadRequest(text + "\n", content_type="text/plain; charset=utf-8")

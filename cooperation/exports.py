@@ -26,7 +26,7 @@ import tempfile
 import time
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import islice
@@ -416,12 +416,26 @@ def stream_csv(
 
 
 def _csv_blocks(queryset, table, delimiter, base_url, chunk_size, escape_formulas):
+    rows = table_rows(queryset, table=table, base_url=base_url, chunk_size=chunk_size)
+    yield from csv_blocks(TABLES[table], rows, delimiter=delimiter, escape_formulas=escape_formulas)
+
+
+def csv_blocks(
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    delimiter: str = ",",
+    escape_formulas: bool = True,
+) -> Iterator[bytes]:
+    """Any table as CSV, in blocks of bytes, the way the registry writes it: UTF-8 with a
+    BOM at the start, RFC 4180 quoting, CRLF line ends, booleans as true/false, formulas
+    escaped. `rows` is consumed lazily, one block at a time."""
     buffer = _TextBuffer()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     buffer.write(UTF8_BOM)
-    writer.writerow(TABLES[table])
+    writer.writerow(header)
     cell = partial(_csv_cell, escape_formulas=escape_formulas)
-    for row in table_rows(queryset, table=table, base_url=base_url, chunk_size=chunk_size):
+    for row in rows:
         writer.writerow(map(cell, row))
         if buffer.size >= _STREAM_BLOCK:
             yield buffer.drain().encode("utf-8")
@@ -546,12 +560,65 @@ def _json_blocks(queryset, base_url, chunk_size):
 # XLSX and ODS ------------------------------------------------------------------------------
 
 
+# A sheet of a workbook: its name, its header and its rows (consumed once, in order).
+Sheet = tuple[str, Sequence[str], Iterable[Sequence]]
+
+
 def build_xlsx(
     queryset: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SIZE
 ) -> tempfile.SpooledTemporaryFile:
-    """Both tables as sheets of an XLSX workbook (openpyxl, write-only mode: rows go to
-    temporary files as they come); header bold and frozen; every text cell typed as text,
-    so nothing is ever evaluated as a formula. Returned rewound, ready to send."""
+    """Both tables as sheets of an XLSX workbook (see `write_xlsx`). Returned rewound,
+    ready to send."""
+    return build_workbook(
+        "xlsx", _sheets(queryset, base_url, chunk_size), column_width=_column_width
+    )
+
+
+def build_ods(
+    queryset: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SIZE
+) -> tempfile.SpooledTemporaryFile:
+    """Both tables as sheets of an OpenDocument spreadsheet; header bold and frozen.
+    Returned rewound, ready to send."""
+    return build_workbook("ods", _sheets(queryset, base_url, chunk_size))
+
+
+def _sheets(queryset, base_url, chunk_size) -> list[Sheet]:
+    return [
+        (
+            table,
+            columns,
+            table_rows(queryset, table=table, base_url=base_url, chunk_size=chunk_size),
+        )
+        for table, columns in TABLES.items()
+    ]
+
+
+def build_workbook(
+    fmt: str, sheets: Sequence[Sheet], *, column_width: Callable[[str], int] | None = None
+) -> tempfile.SpooledTemporaryFile:
+    """`sheets` as an xlsx or ods workbook in a temporary file (memory, then disk beyond a
+    few MiB), rewound. `column_width(header)` sets the xlsx column widths."""
+    from .opendocument import write_ods
+
+    output = _spool()
+    try:
+        if fmt == "xlsx":
+            write_xlsx(output, sheets, column_width=column_width or (lambda _name: 16))
+        elif fmt == "ods":
+            write_ods(output, sheets)
+        else:
+            raise ValueError(f"Not a workbook format: {fmt!r}.")
+    except BaseException:
+        output.close()
+        raise
+    output.seek(0)
+    return output
+
+
+def write_xlsx(target, sheets: Sequence[Sheet], *, column_width: Callable[[str], int]) -> None:
+    """Write `sheets` as an XLSX workbook to the binary file `target` (openpyxl, write-only
+    mode: rows go to temporary files as they come); header bold and frozen; every text
+    cell typed as text, so nothing is ever evaluated as a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -560,14 +627,14 @@ def build_xlsx(
 
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
-    for table, columns in TABLES.items():
-        sheet = workbook.create_sheet(title=table)
+    for name, columns, rows in sheets:
+        sheet = workbook.create_sheet(title=name)
         sheet.freeze_panes = "A2"
-        for index, name in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = _column_width(name)
+        for index, column in enumerate(columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = column_width(column)
         header = []
-        for name in columns:
-            cell = WriteOnlyCell(sheet, value=name)
+        for column in columns:
+            cell = WriteOnlyCell(sheet, value=column)
             cell.font = bold
             header.append(cell)
         sheet.append(header)
@@ -580,16 +647,9 @@ def build_xlsx(
             cell.data_type = "s"  # openpyxl would otherwise store it as a formula
             return cell
 
-        for row in table_rows(queryset, table=table, base_url=base_url, chunk_size=chunk_size):
+        for row in rows:
             sheet.append([text_cell(value) if isinstance(value, str) else value for value in row])
-    output = _spool()
-    try:
-        workbook.save(output)
-    except BaseException:
-        output.close()
-        raise
-    output.seek(0)
-    return output
+    workbook.save(target)
 
 
 def _column_width(name: str) -> int:
@@ -598,33 +658,6 @@ def _column_width(name: str) -> int:
     if name in {"slug", "cooperation_slug", "url", "sources", "territory_name", "theme_labels"}:
         return 32
     return 16
-
-
-def build_ods(
-    queryset: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SIZE
-) -> tempfile.SpooledTemporaryFile:
-    """Both tables as sheets of an OpenDocument spreadsheet; header bold and frozen.
-    Returned rewound, ready to send."""
-    from .opendocument import write_ods
-
-    output = _spool()
-    try:
-        write_ods(
-            output,
-            [
-                (
-                    table,
-                    columns,
-                    table_rows(queryset, table=table, base_url=base_url, chunk_size=chunk_size),
-                )
-                for table, columns in TABLES.items()
-            ],
-        )
-    except BaseException:
-        output.close()
-        raise
-    output.seek(0)
-    return output
 
 
 def _spool() -> tempfile.SpooledTemporaryFile:
@@ -641,10 +674,19 @@ def export_filename(fmt: str, *, table: str = "cooperations") -> str:
     return f"{stem}-{timezone.localdate():%Y-%m-%d}.{FORMATS[fmt].extension}"
 
 
-def _streaming_response(blocks: Iterable[bytes], fmt: str, filename: str):
-    response = StreamingHttpResponse(blocks, content_type=FORMATS[fmt].content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Accel-Buffering"] = "no"  # let a proxy (nginx) pass blocks on at once
+def download_response(content, *, fmt: str, filename: str) -> HttpResponseBase:
+    """An attachment named `filename`: `content` is either blocks of bytes (streamed as
+    they come) or a file (sent, then closed). Private to the requester's cache: what an
+    export holds depends on who asks."""
+    if hasattr(content, "read"):
+        response = FileResponse(
+            content, as_attachment=True, filename=filename, content_type=FORMATS[fmt].content_type
+        )
+    else:
+        response = StreamingHttpResponse(content, content_type=FORMATS[fmt].content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        response["X-Accel-Buffering"] = "no"  # let a proxy (nginx) pass blocks on at once
+    response["Cache-Control"] = "private"
     return response
 
 
@@ -668,18 +710,12 @@ def export_response(
         "json": lambda: stream_json(queryset, base_url=base_url),
     }
     if fmt in streamed:
-        response = _streaming_response(streamed[fmt](), fmt, filename)
+        content = streamed[fmt]()
     else:
         build = build_xlsx if fmt == "xlsx" else build_ods
-        response = FileResponse(
-            build(queryset, base_url=base_url),
-            as_attachment=True,
-            filename=filename,
-            content_type=FORMATS[fmt].content_type,
-        )
-    # The content depends on who asks (staff see unpublished records).
-    response["Cache-Control"] = "private"
-    return response
+        content = build(queryset, base_url=base_url)
+    # Private: the content depends on who asks (staff see unpublished records).
+    return download_response(content, fmt=fmt, filename=filename)
 
 
 def csv_response(

@@ -2,11 +2,12 @@
 served together so the API root lists every endpoint."""
 
 from cooperation.api.urls import router as cooperation_router
+from surveys.api.urls import router as surveys_router
 from territories.api.urls import router as territories_router
 
 from .routers import Router
 
 router = Router()
-for app_router in (territories_router, cooperation_router):
+for app_router in (territories_router, cooperation_router, surveys_router):
     router.registry.extend(app_router.registry)
 urlpatterns = router.urls

@@ -1,0 +1,360 @@
+"""Reviewers' exports of a campaign's responses: three tables, in CSV, XLSX or ODS.
+
+Tables (column names are stable; see docs/api.md, "Survey exports"):
+
+- ``responses``: one row per response — who answered, its status and dates, then one
+  column per question of the non-repeatable sections (respondent, approach…), named by
+  the question's code;
+- ``cooperations``: one row per entry of the repeatable section (one per cooperation),
+  keyed by response id and entry id, then one column per question of that section;
+- ``codebook``: one row per question — section, code, type, labels, help, whether it is
+  required, when it is shown, its choices — to read the other two.
+
+Cells hold the stored values (choice codes, not labels: the codebook gives the labels),
+written for spreadsheets: several values joined with " ; ", yes/no as oui/non, a
+territory as "Name (kind:code)", a partner missing from the reference list as
+"Name [category]". Labels and dates are French and in Paris time, whatever the request's
+language, so a file means the same thing for everybody.
+
+Responses are read `CHUNK_SIZE` at a time, with the names of the territories their answers
+name loaded once per chunk: the number of queries grows with the number of chunks, never
+with the number of rows. The CSV is streamed; XLSX and ODS go through a temporary file
+(see cooperation.exports, whose writers these are).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
+
+from django.db.models import Q, QuerySet
+from django.http import HttpResponseBase
+from django.utils import timezone, translation
+from django.utils.text import slugify
+
+from cooperation.exports import build_workbook, csv_blocks, download_response
+from territories.models import Territory
+
+from .answers import is_empty
+from .definition import Question
+from .models import Campaign, ResponseStatus
+
+RESPONSE_COLUMNS: tuple[str, ...] = (
+    "response_id",
+    "campaign_id",
+    "campaign_title",
+    "territory_kind",
+    "territory_code",
+    "territory_name",
+    "status",
+    "status_label",
+    "questionnaire_slug",
+    "questionnaire_version",
+    "version",
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "validated_at",
+    "entry_count",
+)
+ENTRY_COLUMNS: tuple[str, ...] = (
+    "response_id",
+    "territory_kind",
+    "territory_code",
+    "territory_name",
+    "entry",
+    "registry_slug",
+    "entry_number",
+)
+CODEBOOK_COLUMNS: tuple[str, ...] = (
+    "section",
+    "table",
+    "question",
+    "type",
+    "label_fr",
+    "label_en",
+    "help_fr",
+    "required",
+    "condition",
+    "choices",
+)
+TABLES = ("responses", "cooperations", "codebook")
+FORMATS = ("csv", "xlsx", "ods")
+VALUE_SEPARATOR = " ; "
+YES, NO = "oui", "non"
+CHUNK_SIZE = 200
+
+
+@dataclass(frozen=True)
+class ExportLayout:
+    """The columns of a campaign's tables, from its questionnaire's questions."""
+
+    questions: tuple[Question, ...]
+
+    @cached_property
+    def response_questions(self) -> tuple[Question, ...]:
+        return tuple(question for question in self.questions if not question.repeatable)
+
+    @cached_property
+    def entry_questions(self) -> tuple[Question, ...]:
+        return tuple(question for question in self.questions if question.repeatable)
+
+    @cached_property
+    def entry_sections(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(question.section for question in self.entry_questions))
+
+    def columns(self, table: str) -> tuple[str, ...]:
+        if table == "responses":
+            return (*RESPONSE_COLUMNS, *(q.code for q in self.response_questions))
+        if table == "cooperations":
+            return (*ENTRY_COLUMNS, *(q.code for q in self.entry_questions))
+        if table == "codebook":
+            return CODEBOOK_COLUMNS
+        raise ValueError(f"Unknown export table {table!r}; expected one of {TABLES}.")
+
+
+def layout_for(campaign: Campaign) -> ExportLayout:
+    """The tables' layout for `campaign` (its questionnaire version)."""
+    return ExportLayout(tuple(campaign.questionnaire.questions))
+
+
+# Cells -------------------------------------------------------------------------------------
+
+
+def _local_iso(value) -> str:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+
+
+def _territory_cell(item, names: dict[str, str]) -> str:
+    if isinstance(item, str):
+        name = names.get(item)
+        return f"{name} ({item})" if name else item
+    if isinstance(item, dict):
+        return f"{item.get('other_name', '')} [{item.get('other_category', '')}]"
+    return json.dumps(item, ensure_ascii=False)
+
+
+def answer_cell(question: Question, value, names: dict[str, str]):
+    """One answer as a spreadsheet cell: str, int, float or None (no answer)."""
+    if is_empty(value):
+        return None
+    kind = question.type
+    if isinstance(value, bool):
+        return YES if value else NO
+    if kind == "territory":
+        return _territory_cell(value, names)
+    if isinstance(value, list):
+        if kind == "territory_list":
+            return VALUE_SEPARATOR.join(_territory_cell(item, names) for item in value)
+        return VALUE_SEPARATOR.join(str(item) for item in value)
+    if isinstance(value, str | int | float):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _references(question: Question, value) -> Iterator[str]:
+    if question.type == "territory" and isinstance(value, str):
+        yield value
+    elif question.type == "territory_list" and isinstance(value, list):
+        yield from (item for item in value if isinstance(item, str))
+
+
+def territory_names(references: Iterable[str]) -> dict[str, str]:
+    """The names of the territories `references` ("kind:code") name, in one query."""
+    wanted: dict[str, set[str]] = {}
+    for reference in references:
+        kind, _sep, code = reference.partition(":")
+        wanted.setdefault(kind, set()).add(code)
+    if not wanted:
+        return {}
+    condition = Q()
+    for kind, codes in wanted.items():
+        condition |= Q(kind=kind, code__in=codes)
+    return {
+        f"{kind}:{code}": name
+        for kind, code, name in Territory.objects.filter(condition).values_list(
+            "kind", "code", "name"
+        )
+    }
+
+
+# Rows --------------------------------------------------------------------------------------
+
+
+def _group(answers, section: str) -> dict:
+    value = answers.get(section) if isinstance(answers, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def _entries(answers, section: str) -> list[dict]:
+    value = answers.get(section) if isinstance(answers, dict) else None
+    return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
+
+
+def iter_chunks(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CHUNK_SIZE):
+    """(responses, territory names) for every `chunk_size` responses of `queryset`, in its
+    order: 2 queries per chunk."""
+    responses = (
+        queryset.select_related("campaign", "territory", "questionnaire")
+        .defer("questionnaire__definition")
+        .iterator(chunk_size=chunk_size)
+    )
+    while chunk := list(islice(responses, chunk_size)):
+        references = set()
+        for response in chunk:
+            for question in layout.response_questions:
+                value = _group(response.answers, question.section).get(question.code)
+                references.update(_references(question, value))
+            for section in layout.entry_sections:
+                for entry in _entries(response.answers, section):
+                    for question in layout.entry_questions:
+                        if question.section == section:
+                            references.update(_references(question, entry.get(question.code)))
+        yield chunk, territory_names(references)
+
+
+def response_rows(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CHUNK_SIZE):
+    """The rows of the `responses` table, header excluded, streamed."""
+    with translation.override("fr"):
+        status_labels = {value: str(label) for value, label in ResponseStatus.choices}
+    for chunk, names in iter_chunks(queryset, layout, chunk_size=chunk_size):
+        for response in chunk:
+            territory, questionnaire = response.territory, response.questionnaire
+            entry_count = sum(
+                len(_entries(response.answers, section)) for section in layout.entry_sections
+            )
+            yield (
+                response.pk,
+                response.campaign_id,
+                response.campaign.title,
+                territory.kind,
+                territory.code,
+                territory.name,
+                response.status,
+                status_labels.get(response.status, ""),
+                questionnaire.slug,
+                questionnaire.version,
+                response.version,
+                _local_iso(response.created_at),
+                _local_iso(response.updated_at),
+                _local_iso(response.submitted_at),
+                _local_iso(response.validated_at),
+                entry_count,
+                *(
+                    answer_cell(
+                        question,
+                        _group(response.answers, question.section).get(question.code),
+                        names,
+                    )
+                    for question in layout.response_questions
+                ),
+            )
+
+
+def entry_rows(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CHUNK_SIZE):
+    """The rows of the `cooperations` table (one per entry), header excluded, streamed."""
+    for chunk, names in iter_chunks(queryset, layout, chunk_size=chunk_size):
+        for response in chunk:
+            territory = response.territory
+            for section in layout.entry_sections:
+                for number, entry in enumerate(_entries(response.answers, section), start=1):
+                    yield (
+                        response.pk,
+                        territory.kind,
+                        territory.code,
+                        territory.name,
+                        entry.get("_entry", ""),
+                        entry.get("_registry_slug", ""),
+                        number,
+                        *(
+                            answer_cell(question, entry.get(question.code), names)
+                            if question.section == section
+                            else None
+                            for question in layout.entry_questions
+                        ),
+                    )
+
+
+def _condition(show_if: dict | None) -> str:
+    if not show_if:
+        return ""
+    values = [YES if v is True else NO if v is False else str(v) for v in show_if["in"]]
+    return f"{show_if['question']} = {VALUE_SEPARATOR.join(values)}"
+
+
+def codebook_rows(layout: ExportLayout) -> Iterator[tuple]:
+    """The rows of the `codebook` table: one per question, in the questionnaire's order."""
+    for question in layout.questions:
+        yield (
+            question.section,
+            "cooperations" if question.repeatable else "responses",
+            question.code,
+            question.type,
+            question.label.get("fr", ""),
+            question.label.get("en", ""),
+            question.help.get("fr", ""),
+            YES if question.required else NO,
+            _condition(question.show_if),
+            VALUE_SEPARATOR.join(
+                f"{value} = {label.get('fr', '')}" for value, label in question.choices
+            ),
+        )
+
+
+def table_rows(queryset: QuerySet, layout: ExportLayout, table: str) -> Iterator[tuple]:
+    """The rows of one table, header excluded."""
+    if table == "responses":
+        return response_rows(queryset, layout)
+    if table == "cooperations":
+        return entry_rows(queryset, layout)
+    if table == "codebook":
+        return codebook_rows(layout)
+    raise ValueError(f"Unknown export table {table!r}; expected one of {TABLES}.")
+
+
+# Files -------------------------------------------------------------------------------------
+
+
+def export_filename(campaign: Campaign, fmt: str, *, table: str = "responses") -> str:
+    """`enquete-recensement-2025-responses-2025-11-26.csv`; workbooks hold every table:
+    `enquete-recensement-2025-2025-11-26.xlsx`."""
+    name = slugify(campaign.title)[:60].strip("-") or f"campagne-{campaign.pk}"
+    parts = ["enquete", name, table] if fmt == "csv" else ["enquete", name]
+    return f"{'-'.join(parts)}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+
+
+def _column_width(name: str) -> int:
+    if name in {"campaign_title", "territory_name", "label_fr", "label_en", "help_fr"}:
+        return 40
+    if name in {"choices", "condition"}:
+        return 32
+    return 18
+
+
+def campaign_export_response(
+    campaign: Campaign,
+    queryset: QuerySet,
+    *,
+    fmt: str,
+    table: str = "responses",
+    delimiter: str = ",",
+) -> HttpResponseBase:
+    """The download of `queryset` (responses to `campaign`, already scoped and filtered by
+    the caller): one `table` as CSV, or every table as the sheets of an xlsx or ods file."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Unknown export format {fmt!r}; expected one of {FORMATS}.")
+    layout = layout_for(campaign)
+    if fmt == "csv":
+        content = csv_blocks(
+            layout.columns(table), table_rows(queryset, layout, table), delimiter=delimiter
+        )
+    else:
+        sheets = [
+            (name, layout.columns(name), table_rows(queryset, layout, name)) for name in TABLES
+        ]
+        content = build_workbook(fmt, sheets, column_width=_column_width)
+    filename = export_filename(campaign, fmt, table=table)
+    return download_response(content, fmt=fmt, filename=filename)

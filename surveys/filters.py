@@ -1,0 +1,101 @@
+"""The one FilterSet for responses: behind /api/v1/responses/, the reviewers' queue page and
+the reviewers' exports. Every filter is a query parameter, so a filtered queue is a
+shareable URL and its export buttons reuse the same query string."""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from territories.models import Territory, TerritoryKind
+
+from .models import Campaign, Response, ResponseStatus
+
+# `epci:242900314`: a territory named exactly. Anything else is searched by name or code.
+TERRITORY_REFERENCE = re.compile(
+    rf"^\s*({'|'.join(TerritoryKind.values)})\s*:\s*(\S+)\s*$", re.IGNORECASE
+)
+
+
+class ResponseOrderingFilter(django_filters.OrderingFilter):
+    """Sort keys with empty (null) dates last, whatever the direction; ties broken by id,
+    so that pages never repeat or skip a response."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        keys = []
+        for param in value:
+            field = F(self.param_map[param.lstrip("-")])
+            keys.append(
+                field.desc(nulls_last=True) if param.startswith("-") else field.asc(nulls_last=True)
+            )
+        return qs.order_by(*keys, "id")
+
+
+class ResponseFilterSet(django_filters.FilterSet):
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("Campagne"),
+        queryset=Campaign.objects.all(),
+        empty_label=_("Toutes les campagnes"),
+        help_text=_("Identifiant de la campagne."),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Statut"),
+        choices=ResponseStatus.choices,
+        help_text=_(
+            "draft (brouillon), submitted (transmise), returned (renvoyée pour corrections) "
+            "ou validated (validée) ; répétable (l’un ou l’autre)."
+        ),
+    )
+    territory = django_filters.CharFilter(
+        label=_("Territoire"),
+        method="filter_territory",
+        help_text=_(
+            "Nom du territoire (sans tenir compte des accents ni de la casse), début de son "
+            "code ou de son SIREN, ou référence exacte <type>:<code>, par exemple "
+            "epci:242900314."
+        ),
+    )
+    updated_since = django_filters.DateTimeFilter(
+        label=_("Modifiée depuis"),
+        field_name="updated_at",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Réponses modifiées à partir de cette date (AAAA-MM-JJ, à minuit heure de Paris) "
+            "ou de cet instant (AAAA-MM-JJTHH:MM:SS, avec ou sans décalage horaire)."
+        ),
+    )
+    ordering = ResponseOrderingFilter(
+        label=_("Tri"),
+        fields=(
+            ("territory__search_name", "territory"),
+            ("status", "status"),
+            ("updated_at", "updated"),
+            ("submitted_at", "submitted"),
+        ),
+        field_labels={
+            "territory__search_name": _("Territoire"),
+            "status": _("Statut"),
+            "updated_at": _("Dernière modification"),
+            "submitted_at": _("Date de transmission"),
+        },
+        help_text=_(
+            "territory, status, updated ou submitted ; préfixe « - » pour l’ordre décroissant. "
+            "Par défaut : par campagne, puis par nom de territoire."
+        ),
+    )
+
+    class Meta:
+        model = Response
+        fields = []
+
+    def filter_territory(self, queryset, name, value: str):
+        match = TERRITORY_REFERENCE.match(value)
+        if match:
+            kind, code = match.groups()
+            return queryset.filter(territory__kind=kind.lower(), territory__code=code.upper())
+        return queryset.filter(territory__in=Territory.objects.search(value).values("pk"))
