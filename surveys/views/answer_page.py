@@ -1,0 +1,236 @@
+"""The answer page: who may open it, and how each of its states is drawn (a step's form,
+the "check and submit" step, the read-only answers). The views that change things are in
+`answering`."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from territories.models import Territory
+
+from ..answer_display import differences, error_links, progress, summary
+from ..answer_fields import build_step, other_categories
+from ..answer_form import (
+    Section,
+    sections_of,
+    territories_by_reference,
+    territory_references,
+)
+from ..answers import answer_errors
+from ..models import Campaign, Officer, Response
+from ..services import known_territory_references, response_open
+
+REVIEW_STEP = "verifier"
+
+
+class AnswerPage:
+    """Everything one request of the answer page needs, resolved once."""
+
+    def __init__(self, request, campaign_id: int, kind: str, code: str):
+        user = request.user
+        self.request = request
+        self.territory = get_object_or_404(Territory, kind=kind, code=code)
+        self.campaign = get_object_or_404(
+            Campaign.objects.visible_to(user).select_related("questionnaire"), pk=campaign_id
+        )
+        self.is_officer = Officer.objects.filter(user=user, territory=self.territory).exists()
+        if not (user.is_staff or self.is_officer):
+            raise Http404
+        if not self.campaign.targets.filter(pk=self.territory.pk).exists():
+            raise Http404
+        self.response = (
+            Response.objects.visible_to(user)
+            .select_related("questionnaire", "last_saved_by", "submitted_by")
+            .filter(campaign=self.campaign, territory=self.territory)
+            .first()
+        )
+        self.is_open = self.campaign.is_open_on(timezone.localdate())
+
+    @property
+    def url(self) -> str:
+        return reverse(
+            "surveys:answer",
+            kwargs={
+                "campaign_id": self.campaign.pk,
+                "kind": self.territory.kind,
+                "code": self.territory.code,
+            },
+        )
+
+    @property
+    def may_start(self) -> bool:
+        """Whether a staff member who is not an officer of the territory may create its
+        response (which their visit alone does not do)."""
+        return self.response is None and self.is_open and not self.is_officer
+
+    def open(self) -> None:
+        """Create the response on the first visit of an open campaign."""
+        if self.response is None and self.is_open:
+            response_open(campaign=self.campaign, territory=self.territory, user=self.request.user)
+            self.response = (
+                Response.objects.select_related("questionnaire", "last_saved_by", "submitted_by")
+                .filter(campaign=self.campaign, territory=self.territory)
+                .get()
+            )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.response is not None and self.response.is_editable and self.is_open
+
+    def sections(self) -> list[Section]:
+        questionnaire = self.response.questionnaire if self.response else None
+        questionnaire = questionnaire or self.campaign.questionnaire
+        return sections_of(questionnaire.definition, questionnaire.questions)
+
+    def step_url(self, step: str, anchor: str = "", **params) -> str:
+        query = urlencode({"etape": step, **params})
+        return f"{self.url}?{query}" + (f"#{anchor}" if anchor else "")
+
+
+class AnswerRendering:
+    """The pages of the answer view, for a view with `self.request`."""
+
+    def common_context(self, page: AnswerPage, sections, answers) -> dict:
+        steps = [(section.code, section.title) for section in sections]
+        steps.append((REVIEW_STEP, _("Vérifier et transmettre")))
+        return {
+            "page": page,
+            "campaign": page.campaign,
+            "territory": page.territory,
+            "response": page.response,
+            "steps": steps,
+            "progress": progress(sections, answers),
+            "login_url": f"{settings.LOGIN_URL}?{urlencode({'next': page.url})}",
+        }
+
+    def render_step(
+        self,
+        page,
+        sections,
+        section,
+        answers,
+        *,
+        errors=None,
+        search=None,
+        conflict=None,
+        saved=None,
+        pending=None,
+        status=200,
+    ):
+        """The step's page. `saved` is the stored response the form starts from (its
+        version and this step's saved answers go into the form for the next save);
+        `pending` the version and base kept with answers typed before a sign-in."""
+        errors = errors or {}
+        value = answers.get(section.code)
+        if value is None:
+            value = [] if section.repeatable else {}
+        saved = saved if saved is not None else page.response
+        references = territory_references(page.response.questionnaire.questions, answers)
+        if conflict:
+            references |= territory_references(page.response.questionnaire.questions, saved.answers)
+        territories = territories_by_reference(references)
+        context = self.common_context(page, sections, answers)
+        codes = [code for code, _title in context["steps"]]
+        position = codes.index(section.code)
+        context.update(
+            {
+                "step": section.code,
+                "step_number": position + 1,
+                "step_title": section.title,
+                "previous_step": context["steps"][position - 1] if position else None,
+                "next_step": context["steps"][position + 1],
+                "form": build_step(
+                    section, value, errors=errors, territories=territories, search=search
+                ),
+                "error_links": error_links(
+                    sections, errors, answers, step_url=page.step_url, current=section.code
+                ),
+                "other_categories": other_categories(),
+                "version": pending["version"] if pending else saved.version,
+                "base_json": (
+                    pending["base"] if pending else json.dumps(saved.answers.get(section.code))
+                ),
+                "unsaved": pending is not None,
+                "saved_answers": saved.answers,
+                "conflict": (
+                    differences(section, value, saved.answers.get(section.code), territories)
+                    if conflict
+                    else None
+                ),
+                "conflict_response": saved if conflict else None,
+                "api_url": f"/api/v1/responses/{page.response.pk}/",
+                "territory_api_url": reverse("territory-list"),
+            }
+        )
+        return render(self.request, "surveys/answer_step.html", context, status=status)
+
+    def render_review(self, page, sections, *, errors=None, confirm_error="", status=200):
+        answers = page.response.answers
+        if errors is None:
+            errors = submission_errors(page.response)
+        territories = territories_by_reference(
+            territory_references(page.response.questionnaire.questions, answers)
+        )
+        context = self.common_context(page, sections, answers)
+        context.update(
+            {
+                "step": REVIEW_STEP,
+                "step_number": len(context["steps"]),
+                "step_title": _("Vérifier et transmettre"),
+                "previous_step": context["steps"][-2],
+                "next_step": None,
+                "summary": summary(sections, answers, territories),
+                "error_links": error_links(
+                    sections,
+                    errors,
+                    answers,
+                    # The step then shows the same problems next to its fields.
+                    step_url=lambda step, anchor: page.step_url(step, anchor, controle=1),
+                    current=None,
+                ),
+                "confirm_error": confirm_error,
+            }
+        )
+        return render(self.request, "surveys/answer_review.html", context, status=status)
+
+    def render_read_only(self, page: AnswerPage):
+        context = {
+            "page": page,
+            "campaign": page.campaign,
+            "territory": page.territory,
+            "response": page.response,
+            "today": timezone.localdate(),
+        }
+        if page.response is not None:
+            sections = page.sections()
+            answers = page.response.answers
+            territories = territories_by_reference(
+                territory_references(page.response.questionnaire.questions, answers)
+            )
+            context["summary"] = summary(sections, answers, territories)
+        return render(self.request, "surveys/answer_read_only.html", context)
+
+
+def submission_errors(response: Response, section: Section | None = None) -> dict[str, list[str]]:
+    """What the full check of a submission finds in the saved answers (in one section)."""
+    errors = answer_errors(
+        response.questionnaire.questions,
+        response.answers,
+        complete=True,
+        known_territories=known_territory_references,
+    )
+    if section is None:
+        return errors
+    return {
+        path: messages
+        for path, messages in errors.items()
+        if path == section.code or path.startswith(section.code + ".")
+    }

@@ -1,0 +1,361 @@
+"""Officers' pages under /enquetes/: their campaigns, the answer page (one step per
+section, then "check and submit"), and the receipt.
+
+Every button of the answer page posts the whole step, so nothing typed is lost with or
+without JavaScript: the draft is saved first, then the button's action is carried out.
+The posted step is read by `surveys.answer_form`; the pages are drawn by
+`answer_page`."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from ..answer_fields import search_territories
+from ..answer_form import (
+    Action,
+    Section,
+    apply_action,
+    parse_action,
+    section_from_post,
+    without_refused,
+)
+from ..dashboard import officer_dashboard
+from ..models import Response, ResponseStatus
+from ..services import (
+    StaleResponse,
+    response_save,
+    response_submit,
+)
+from ..templatetags.survey_answering import time_of_day
+from .answer_page import REVIEW_STEP, AnswerPage, AnswerRendering, submission_errors
+
+# Session key of a step posted after the session expired.
+PENDING_KEY = "surveys:pending-answers"
+
+
+class OfficerHomeView(LoginRequiredMixin, TemplateView):
+    """/enquetes/: the campaigns asking the officer's territories and where each stands."""
+
+    template_name = "surveys/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["dashboard"] = officer_dashboard(self.request.user, today=timezone.localdate())
+        return context
+
+
+class AnswerView(LoginRequiredMixin, AnswerRendering, View):
+    """/enquetes/<campaign>/<kind>/<code>/: the officer's answer, step by step."""
+
+    def handle_no_permission(self):
+        # A step posted after the session expired: its fields wait in the session and come
+        # back in the form once the officer has signed in again (see `get`).
+        request = self.request
+        if request.method == "POST" and not request.user.is_authenticated:
+            request.session[PENDING_KEY] = {
+                "path": request.path,
+                "fields": {
+                    name: request.POST.getlist(name)
+                    for name in request.POST
+                    if name != "csrfmiddlewaretoken"
+                },
+            }
+        return super().handle_no_permission()
+
+    def get(self, request, campaign_id: int, kind: str, code: str):
+        page = AnswerPage(request, campaign_id, kind, code)
+        # An officer's first visit starts the response; a reviewer's visit only looks.
+        if page.is_officer:
+            try:
+                page.open()
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        if not page.is_editable:
+            return self.render_read_only(page)
+        sections = page.sections()
+        pending = request.session.get(PENDING_KEY)
+        if pending and pending.get("path") == request.path:
+            del request.session[PENDING_KEY]
+            return self.render_pending(page, sections, pending["fields"])
+        step = self.step_of(request.GET.get("etape"), sections)
+        if step == REVIEW_STEP:
+            return self.render_review(page, sections)
+        section = next(s for s in sections if s.code == step)
+        search = None
+        path, query = request.GET.get("recherche", ""), request.GET.get("q", "")
+        if path.startswith(section.code + ".") and query.strip():
+            search = (path, query, search_territories(query))
+        # Coming from the "check and submit" step: what blocks the submission is shown
+        # next to the fields.
+        errors = submission_errors(page.response, section) if request.GET.get("controle") else {}
+        return self.render_step(
+            page, sections, section, page.response.answers, search=search, errors=errors
+        )
+
+    def post(self, request, campaign_id: int, kind: str, code: str):
+        page = AnswerPage(request, campaign_id, kind, code)
+        action = parse_action(request.POST.get("_action"))
+        if action.name == "start" and page.may_start:
+            page.open()
+            return HttpResponseRedirect(page.url)
+        if not page.is_editable:
+            messages.error(request, _("Cette réponse ne peut plus être modifiée."))
+            return HttpResponseRedirect(page.url)
+        sections = page.sections()
+        step = self.step_of(request.POST.get("_step"), sections)
+        if step == REVIEW_STEP:
+            return self.submit(page, sections)
+        section = next(s for s in sections if s.code == step)
+        if action.name == "save":
+            action = self.pending_search(section) or action
+        removed = action.target if action.name in ("remove", "remove-entry") else ""
+        value = apply_action(
+            section, section_from_post(section, request.POST, removed=removed), action
+        )
+        try:
+            version = int(request.POST.get("_version", ""))
+        except ValueError:
+            version = page.response.version
+        answers = {**page.response.answers, section.code: value}
+        try:
+            saved = response_save(
+                response=page.response, answers=answers, version=version, user=request.user
+            )
+        except StaleResponse as stale:
+            saved = self.merge_or_none(page, section, value, stale.current)
+            if saved is None:
+                return self.render_conflict(page, sections, section, value, stale.current)
+        except ValidationError as error:
+            return self.save_what_can_be(page, sections, section, action, answers, version, error)
+        page.response = saved
+        return HttpResponseRedirect(self.after_save(page, section, value, action))
+
+    def save_what_can_be(self, page, sections, section, action, answers, version, error):
+        """A refused draft: the answers the check accepts are saved all the same, and the
+        step comes back with every typed value and the errors next to the fields."""
+        errors = _path_errors(error)
+        saved = page.response
+        retry = without_refused(
+            section, answers[section.code], saved.answers.get(section.code), list(errors)
+        )
+        if retry is not None:
+            try:
+                saved = response_save(
+                    response=saved,
+                    answers={**saved.answers, section.code: retry},
+                    version=version,
+                    user=self.request.user,
+                )
+            except (StaleResponse, ValidationError):
+                saved = page.response
+        if saved is not page.response:
+            messages.warning(
+                self.request,
+                _(
+                    "Vos autres réponses de cette étape sont enregistrées ; celles signalées "
+                    "ne le seront qu’une fois corrigées."
+                ),
+            )
+        return self.render_step(
+            page,
+            sections,
+            section,
+            {**saved.answers, section.code: answers[section.code]},
+            errors=errors,
+            search=self.posted_search(action, section),
+            saved=saved,
+            status=400,
+        )
+
+    # Steps
+
+    @staticmethod
+    def step_of(requested: str | None, sections: list[Section]) -> str:
+        codes = [section.code for section in sections]
+        if requested == REVIEW_STEP or requested in codes:
+            return requested
+        return codes[0]
+
+    def after_save(self, page: AnswerPage, section: Section, value, action: Action) -> str:
+        if action.name == "goto":
+            return page.step_url(action.target)
+        if action.name == "search":
+            query = self.request.POST.get(f"{action.target}._search", "")
+            return page.step_url(
+                section.code,
+                "q-" + action.target.replace(".", "-"),
+                recherche=action.target,
+                q=query,
+            )
+        if action.name == "add-entry":
+            return page.step_url(section.code, f"entree-{len(value) - 1}")
+        if action.name == "remove-entry":
+            messages.success(self.request, _("Fiche supprimée."))
+            return page.step_url(section.code, f"{section.code}-entrees")
+        if action.name in ("remove", "add"):
+            question = action.target.rsplit(".", 1)[0] if action.name == "remove" else action.target
+            return page.step_url(section.code, "q-" + question.replace(".", "-"))
+        messages.success(
+            self.request,
+            _("Brouillon enregistré à %(time)s.") % {"time": time_of_day(page.response.updated_at)},
+        )
+        return page.step_url(section.code)
+
+    def pending_search(self, section: Section) -> Action | None:
+        """Enter in a search box submits the form's first button (save) without
+        JavaScript: a filled search box then means "search"."""
+        for name, value in self.request.POST.items():
+            if name.startswith(section.code + ".") and name.endswith("._search") and value.strip():
+                return Action("search", name.removesuffix("._search"))
+        return None
+
+    def posted_search(self, action: Action, section: Section):
+        if action.name != "search":
+            return None
+        query = self.request.POST.get(f"{action.target}._search", "")
+        return (action.target, query, search_territories(query)) if query.strip() else None
+
+    @staticmethod
+    def merge_or_none(page: AnswerPage, section: Section, value, current: Response):
+        """After a refused save: when the other save left this step as the officer found
+        it (the `_base` the form carried), this step's answers go onto the newer version;
+        otherwise None, and the officer chooses."""
+        try:
+            base = json.loads(page.request.POST.get("_base", ""))
+        except ValueError:
+            return None
+        theirs = _canonical(current.answers.get(section.code))
+        if theirs not in (_canonical(base), _canonical(value)):
+            return None
+        try:
+            return response_save(
+                response=current,
+                answers={**current.answers, section.code: value},
+                version=current.version,
+                user=page.request.user,
+            )
+        except (StaleResponse, ValidationError):
+            return None
+
+    def submit(self, page: AnswerPage, sections):
+        if not self.request.POST.get("_confirm"):
+            return self.render_review(
+                page,
+                sections,
+                confirm_error=_("Cochez la case pour confirmer la transmission."),
+                status=400,
+            )
+        try:
+            response_submit(response=page.response, user=self.request.user)
+        except ValidationError as error:
+            return self.render_review(page, sections, errors=_path_errors(error), status=400)
+        return HttpResponseRedirect(
+            reverse(
+                "surveys:receipt",
+                kwargs={
+                    "campaign_id": page.campaign.pk,
+                    "kind": page.territory.kind,
+                    "code": page.territory.code,
+                },
+            )
+        )
+
+    # Rendering
+
+    def render_pending(self, page, sections, fields: dict):
+        data = QueryDict(mutable=True)
+        for name, values in fields.items():
+            data.setlist(name, values)
+        step = self.step_of(data.get("_step"), sections)
+        if step == REVIEW_STEP:
+            return HttpResponseRedirect(page.step_url(REVIEW_STEP))
+        section = next(s for s in sections if s.code == step)
+        try:
+            version = int(data.get("_version", ""))
+        except ValueError:
+            version = page.response.version
+        messages.warning(
+            self.request,
+            _(
+                "Votre session avait expiré : les réponses que vous veniez de saisir n’ont pas "
+                "été enregistrées. Les voici dans le formulaire : enregistrez-les."
+            ),
+        )
+        answers = {**page.response.answers, section.code: section_from_post(section, data)}
+        return self.render_step(
+            page,
+            sections,
+            section,
+            answers,
+            pending={"version": version, "base": data.get("_base", "null")},
+        )
+
+    def render_conflict(self, page, sections, section, value, current: Response):
+        answers = {**current.answers, section.code: value}
+        return self.render_step(
+            page, sections, section, answers, conflict=True, saved=current, status=409
+        )
+
+
+class ReceiptView(LoginRequiredMixin, View):
+    """/enquetes/<campaign>/<kind>/<code>/accuse-de-reception/: the response was sent."""
+
+    def get(self, request, campaign_id: int, kind: str, code: str):
+        page = AnswerPage(request, campaign_id, kind, code)
+        response = page.response
+        if response is None or response.status not in (
+            ResponseStatus.SUBMITTED,
+            ResponseStatus.VALIDATED,
+        ):
+            return HttpResponseRedirect(page.url)
+        sections = page.sections()
+        entry_count = sum(
+            len(response.answers.get(section.code) or [])
+            for section in sections
+            if section.repeatable
+        )
+        return render(
+            request,
+            "surveys/receipt.html",
+            {"page": page, "response": response, "entry_count": entry_count},
+        )
+
+
+class ResponseRedirectView(LoginRequiredMixin, View):
+    """/enquetes/reponses/<pk>/: a response's answer page, for links that know only its id."""
+
+    def get(self, request, pk: int):
+        response = get_object_or_404(
+            Response.objects.visible_to(request.user).select_related("territory"), pk=pk
+        )
+        return HttpResponseRedirect(
+            reverse(
+                "surveys:answer",
+                kwargs={
+                    "campaign_id": response.campaign_id,
+                    "kind": response.territory.kind,
+                    "code": response.territory.code,
+                },
+            )
+        )
+
+
+def _path_errors(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"": error.messages}
+
+
+def _canonical(value) -> str:
+    return json.dumps(value or None, sort_keys=True)
