@@ -64,18 +64,20 @@ def cooperation_create(
     start: str = "",
     end: str = "",
     user=None,
+    change_reason: str = "",
     **details,
 ) -> Cooperation:
-    """Create a record with its partners (at least one métropole), themes and sources."""
+    """Create a record with its partners (at least one métropole), themes and sources.
+    `change_reason`, when given, is written on the history rows of the change."""
     _check_partners(partners)
     cooperation = Cooperation(
         title=title, instrument=instrument, slug=slug or _unique_slug(title), **details
     )
     _set_dates(cooperation, start=start, end=end)
-    _save(cooperation, user=user)
+    _save(cooperation, user=user, reason=change_reason)
     cooperation.themes.set(themes)
-    _replace_partners(cooperation, partners, user=user)
-    _replace_sources(cooperation, sources, user=user)
+    _replace_partners(cooperation, partners, user=user, reason=change_reason)
+    _replace_sources(cooperation, sources, user=user, reason=change_reason)
     cooperation_geography_refresh(cooperation=cooperation)
     return cooperation
 
@@ -88,9 +90,11 @@ def cooperation_update(
     themes: Iterable[Theme] | None = None,
     partners: Sequence[PartnerInput] | None = None,
     sources: Sequence[SourceInput] | None = None,
+    change_reason: str = "",
     **changes,
 ) -> Cooperation:
-    """Change the given fields (and, when given, replace themes, partners or sources)."""
+    """Change the given fields (and, when given, replace themes, partners or sources).
+    `change_reason`, when given, is written on the history rows of the change."""
     unknown = set(changes) - {*DETAIL_FIELDS, "slug", "start", "end"}
     if unknown:
         raise ValueError(f"Unknown cooperation fields: {', '.join(sorted(unknown))}")
@@ -105,13 +109,13 @@ def cooperation_update(
             start=dates.get("start", cooperation.start),
             end=dates.get("end", cooperation.end),
         )
-    _save(cooperation, user=user)
+    _save(cooperation, user=user, reason=change_reason)
     if themes is not None:
         cooperation.themes.set(themes)
     if partners is not None:
-        _replace_partners(cooperation, partners, user=user)
+        _replace_partners(cooperation, partners, user=user, reason=change_reason)
     if sources is not None:
-        _replace_sources(cooperation, sources, user=user)
+        _replace_sources(cooperation, sources, user=user, reason=change_reason)
     cooperation_geography_refresh(cooperation=cooperation)
     return cooperation
 
@@ -270,12 +274,14 @@ def _set_dates(cooperation: Cooperation, *, start: str, end: str) -> None:
         raise ValidationError({"end": _("La fin précède le début.")})
 
 
-def _replace_partners(cooperation: Cooperation, partners: Sequence[PartnerInput], *, user):
+def _replace_partners(
+    cooperation: Cooperation, partners: Sequence[PartnerInput], *, user, reason: str = ""
+):
     existing = {p.territory_id: p for p in cooperation.partnerships.all()}
     wanted = {p.territory.pk for p in partners}
     for territory_id, partnership in existing.items():
         if territory_id not in wanted:
-            partnership._history_user = user
+            _set_history_context(partnership, user=user, reason=reason)
             partnership.delete()
     for position, partner in enumerate(partners):
         partnership = existing.get(partner.territory.pk) or Partnership(
@@ -284,10 +290,12 @@ def _replace_partners(cooperation: Cooperation, partners: Sequence[PartnerInput]
         if partnership.pk and (partnership.role, partnership.position) == (partner.role, position):
             continue
         partnership.role, partnership.position = partner.role, position
-        _save(partnership, user=user)
+        _save(partnership, user=user, reason=reason)
 
 
-def _replace_sources(cooperation: Cooperation, sources: Sequence[SourceInput], *, user):
+def _replace_sources(
+    cooperation: Cooperation, sources: Sequence[SourceInput], *, user, reason: str = ""
+):
     existing = list(cooperation.sources.all())
     records = [_build_source(cooperation, s, position=i) for i, s in enumerate(sources)]
     fields = ("title", "publisher", "published_on", "published_precision", "url", "note")
@@ -298,10 +306,10 @@ def _replace_sources(cooperation: Cooperation, sources: Sequence[SourceInput], *
     if same:
         return
     for source in existing:
-        source._history_user = user
+        _set_history_context(source, user=user, reason=reason)
         source.delete()
     for record in records:
-        _save(record, user=user)
+        _save(record, user=user, reason=reason)
 
 
 def _build_source(cooperation: Cooperation, source: SourceInput, *, position: int) -> Source:
@@ -321,11 +329,19 @@ def _build_source(cooperation: Cooperation, source: SourceInput, *, position: in
     )
 
 
-def _save(instance, *, user) -> None:
-    """Validate fields and constraints, then save, recording who made the change."""
+def _save(instance, *, user, reason: str = "") -> None:
+    """Validate fields and constraints, then save, recording who made the change (and
+    why, when a reason is given)."""
     instance.full_clean(validate_unique=True)
-    instance._history_user = user
+    _set_history_context(instance, user=user, reason=reason)
     instance.save()
+
+
+def _set_history_context(instance, *, user, reason: str = "") -> None:
+    instance._history_user = user
+    if reason:
+        # simple-history reads it for the history row of the next save or delete.
+        instance._change_reason = reason
 
 
 def _touch(cooperation: Cooperation, *, user) -> None:

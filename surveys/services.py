@@ -26,6 +26,8 @@ from .models import (
     Response,
     ResponseStatus,
 )
+from .prefill import initial_answers
+from .promotion import response_promote
 
 
 class StaleResponse(Exception):
@@ -109,7 +111,8 @@ def _check_may_answer(*, response_territory: Territory, user) -> None:
 
 @transaction.atomic
 def response_open(*, campaign: Campaign, territory: Territory, user) -> Response:
-    """The response of `territory` to `campaign`, created as a draft on first opening."""
+    """The response of `territory` to `campaign`. The first opening creates it as a draft
+    pre-filled with the territory's published registry records (see `prefill`)."""
     _check_may_answer(response_territory=territory, user=user)
     if not campaign.is_open_on(timezone.localdate()):
         raise ValidationError(_("Cette campagne n’est pas ouverte."))
@@ -125,6 +128,7 @@ def response_open(*, campaign: Campaign, territory: Territory, user) -> Response
                 campaign=campaign,
                 territory=territory,
                 questionnaire=campaign.questionnaire,
+                answers=initial_answers(campaign.questionnaire.questions, territory=territory),
                 last_saved_by=user,
             )
     except IntegrityError:
@@ -146,6 +150,16 @@ def known_territory_references(references: Iterable[str]) -> set[str]:
     return known
 
 
+def _check_campaign_open(response: Response) -> None:
+    """Answers change only while their campaign is open (the pages show them read-only
+    afterwards; the API must not do otherwise)."""
+    if not response.campaign.is_open_on(timezone.localdate()):
+        raise ValidationError(
+            _("La campagne « %(campaign)s » est close : la réponse ne peut plus changer.")
+            % {"campaign": response.campaign.title}
+        )
+
+
 def _locked(response: Response) -> Response:
     return Response.objects.select_for_update().get(pk=response.pk)
 
@@ -159,6 +173,7 @@ def response_save(*, response: Response, answers: dict, version: int, user) -> R
     current = _locked(response)
     if current.version != version:
         raise StaleResponse(current)
+    _check_campaign_open(current)
     if current.status not in EDITABLE_STATUSES:
         raise ValidationError(
             _("Cette réponse a été transmise et ne peut plus être modifiée (%(status)s).")
@@ -188,6 +203,7 @@ def response_submit(*, response: Response, user) -> Response:
         return current
     if current.status not in EDITABLE_STATUSES:
         raise ValidationError(_("Cette réponse a déjà été validée."))
+    _check_campaign_open(current)
     questions = parse_definition(current.questionnaire.definition)
     errors = answer_errors(
         questions, current.answers, complete=True, known_territories=known_territory_references
@@ -261,8 +277,10 @@ def response_return(*, response: Response, reviewer, notes: str) -> Response:
 
 @transaction.atomic
 def response_validate(*, response: Response, reviewer) -> Response:
-    """Accept a submitted response. Validating a validated response returns it unchanged.
-    (Promotion of its entries into the registry is a separate step.)"""
+    """Accept a submitted response and promote its cooperation entries into the registry
+    (see `surveys.promotion`), in one transaction: an entry the registry refuses raises
+    ValidationError naming it, and the response stays submitted. Validating a validated
+    response returns it unchanged."""
     _check_reviewer(reviewer)
     current = _locked(response)
     if current.status == ResponseStatus.VALIDATED:
@@ -273,6 +291,7 @@ def response_validate(*, response: Response, reviewer) -> Response:
     current.validated_at = timezone.now()
     current.validated_by = reviewer
     current.save(update_fields=["status", "validated_at", "validated_by", "updated_at"])
+    response_promote(response=current, reviewer=reviewer)
     return current
 
 

@@ -273,7 +273,9 @@ def test_only_a_submitted_response_can_be_returned_or_validated(draft, reviewer)
         response_validate(response=draft, reviewer=reviewer)
 
 
-def test_validate_marks_the_response_validated_and_is_idempotent(draft, brest_officer, reviewer):
+def test_validate_marks_the_response_validated_and_is_idempotent(
+    draft, brest_officer, reviewer, themes
+):
     response = submitted(draft, brest_officer)
     validated = response_validate(response=response, reviewer=reviewer)
     assert validated.status == ResponseStatus.VALIDATED
@@ -282,7 +284,9 @@ def test_validate_marks_the_response_validated_and_is_idempotent(draft, brest_of
     assert again.validated_at == validated.validated_at
 
 
-def test_validated_response_can_be_neither_saved_nor_submitted(draft, brest_officer, reviewer):
+def test_validated_response_can_be_neither_saved_nor_submitted(
+    draft, brest_officer, reviewer, themes
+):
     response = response_validate(response=submitted(draft, brest_officer), reviewer=reviewer)
     with pytest.raises(ValidationError):
         response_save(response=response, answers={}, version=response.version, user=brest_officer)
@@ -345,3 +349,20 @@ def test_concurrent_saves_with_the_same_version_let_exactly_one_win(
     final = Response.objects.get(pk=draft.pk)
     assert final.answers == winner
     assert final.version == 2
+
+
+def test_closed_campaign_refuses_saves_and_submissions(draft, brest_officer):
+    campaign = draft.campaign
+    campaign.opening_date = timezone.localdate() - datetime.timedelta(days=30)
+    campaign.closing_date = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.save()
+
+    with pytest.raises(ValidationError, match="close"):
+        response_save(
+            response=draft, answers=complete_answers(), version=draft.version, user=brest_officer
+        )
+    with pytest.raises(ValidationError, match="close"):
+        response_submit(response=draft, user=brest_officer)
+
+    draft.refresh_from_db()
+    assert draft.answers == {} and draft.status == ResponseStatus.DRAFT

@@ -1,0 +1,343 @@
+"""Reviewers' pages under /enquetes/revue/: the queue of responses, one response beside
+the registry records it would update (with the return and validate actions), the
+campaigns and each campaign's coverage (with reminders). Staff only: anonymous visitors
+go to the sign-in page, officers get a 403."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Case, F, IntegerField, Value, When
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.generic import TemplateView
+
+from territories.listing import FilteredListView, current_ordering, sort_columns
+
+from ..answer_display import summary
+from ..answer_form import sections_of, territories_by_reference, territory_references
+from ..comparison import entry_comparisons
+from ..filters import ResponseFilterSet
+from ..models import Campaign, Response, ResponseStatus
+from ..promotion import promotions_of
+from ..reminders import campaign_coverage, campaign_remind, campaigns_status_counts
+from ..services import response_return, response_validate
+
+QUEUE_PAGE_SIZE = 50
+# The queue's default order: what awaits a reviewer first, the longest waiting first.
+REVIEW_RANK = Case(
+    When(status=ResponseStatus.SUBMITTED, then=Value(0)),
+    When(status=ResponseStatus.RETURNED, then=Value(1)),
+    When(status=ResponseStatus.DRAFT, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+EXPORT_FORMATS = (
+    ("csv", gettext_lazy("CSV")),
+    ("xlsx", gettext_lazy("XLSX (Excel)")),
+    ("ods", gettext_lazy("ODS (LibreOffice)")),
+)
+
+
+class StaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Anonymous visitors are sent to the sign-in page; signed-in non-staff users get a
+    403 (Django's mixins raise PermissionDenied for an authenticated user)."""
+
+    def test_func(self) -> bool:
+        return self.request.user.is_staff
+
+
+class ReviewQueueView(StaffRequiredMixin, FilteredListView):
+    """/enquetes/revue/: responses filtered by the shared ResponseFilterSet (campaign,
+    status, territory, date), sortable, paginated; submitted ones first by default."""
+
+    template_name = "surveys/review/queue.html"
+    filterset_class = ResponseFilterSet
+    paginate_by = QUEUE_PAGE_SIZE
+
+    def get_queryset(self):
+        return (
+            Response.objects.visible_to(self.request.user)
+            .select_related("territory", "campaign", "submitted_by")
+            .defer("answers")
+        )
+
+    def get(self, request, *args, **kwargs):
+        # FilteredListView.get, with the queue's own default order (ResponseQuerySet has
+        # no `with_stable_order`; the FilterSet's ordering already ends with the id).
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        present_response_filters(self.filterset.form)
+        if not self.filterset.is_valid():
+            self.object_list = self.filterset.queryset.none()
+        elif current_ordering(self.filterset):
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.qs.alias(review_rank=REVIEW_RANK).order_by(
+                "review_rank",
+                F("submitted_at").asc(nulls_last=True),
+                "territory__search_name",
+                "id",
+            )
+        return self.render_to_response(self.get_context_data(filter=self.filterset))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ordering = current_ordering(self.filterset)
+        context["columns"] = sort_columns(
+            ordering,
+            {
+                "territory": "territory",
+                "status": "status",
+                "submitted": "-submitted",
+                "updated": "-updated",
+            },
+        )
+        campaign = (
+            self.filterset.form.cleaned_data.get("campaign") if self.filterset.is_valid() else None
+        )
+        context["selected_campaign"] = campaign
+        if campaign is not None:
+            query = self.request.GET.copy()
+            query.pop("page", None)
+            context["export_links"] = export_links(campaign, query.urlencode())
+        return context
+
+
+def present_response_filters(form) -> None:
+    """Word the shared FilterSet's form for reviewers: labels, empty choices and hints
+    only; the filters themselves are those of the API."""
+    fields = form.fields
+    fields["status"].widget = forms.CheckboxSelectMultiple(choices=fields["status"].choices)
+    fields["status"].help_text = ""
+    fields["territory"].help_text = _("Nom, code INSEE ou SIREN, sans tenir compte des accents.")
+    fields["updated_since"].help_text = _("Réponses modifiées à partir de cette date.")
+    choices = [choice for choice in fields["ordering"].choices if choice[0] != ""]
+    fields["ordering"].widget.choices = [
+        ("", _("Transmises d’abord, les plus anciennes")),
+        *choices,
+    ]
+    fields["ordering"].help_text = ""
+
+
+def export_links(campaign: Campaign, query: str) -> list[dict]:
+    """The reviewers' exports of `campaign`, each carrying the queue's query string."""
+    suffix = f"?{query}" if query else ""
+    return [
+        {
+            "label": label,
+            "url": reverse("surveys:review_export", args=[campaign.pk, fmt]) + suffix,
+        }
+        for fmt, label in EXPORT_FORMATS
+    ]
+
+
+class ReturnForm(forms.Form):
+    # Not `required`: the service owns the rule (and its message); the browser still
+    # asks for a text first.
+    notes = forms.CharField(
+        label=gettext_lazy("Remarques pour le territoire"),
+        help_text=gettext_lazy(
+            "Dites précisément ce qui doit être complété ou corrigé : le territoire les lira "
+            "en rouvrant sa réponse."
+        ),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "required": True}),
+    )
+
+
+class ReviewResponseView(StaffRequiredMixin, TemplateView):
+    """/enquetes/revue/reponses/<id>/: the response, each declared cooperation beside its
+    registry record, the status history, and the return / validate actions."""
+
+    template_name = "surveys/review/response.html"
+
+    def get_object(self) -> Response:
+        return get_object_or_404(
+            Response.objects.visible_to(self.request.user).select_related(
+                "campaign",
+                "territory",
+                "questionnaire",
+                "submitted_by",
+                "validated_by",
+                "last_saved_by",
+            ),
+            pk=self.kwargs["response_id"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(return_form=ReturnForm()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = response = self.get_object()
+        action = request.POST.get("action")
+        if action == "return":
+            form = ReturnForm(request.POST)
+            if form.is_valid():
+                try:
+                    response_return(
+                        response=response, reviewer=request.user, notes=form.cleaned_data["notes"]
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _("La réponse a été renvoyée à %(territory)s avec vos remarques.")
+                        % {"territory": response.territory.name},
+                    )
+                    return redirect("surveys:review_response", response_id=response.pk)
+            return self.render_to_response(self.get_context_data(return_form=form))
+        if action == "validate":
+            try:
+                response_validate(response=response, reviewer=request.user)
+            except ValidationError as error:
+                # The reasons are what the territory has to fix: offered as the notes of
+                # a return, for the reviewer to edit.
+                context = self.get_context_data(
+                    return_form=ReturnForm(initial={"notes": "\n".join(error.messages)}),
+                    validation_errors=error.messages,
+                )
+                return self.render_to_response(context)
+            messages.success(
+                request,
+                _("La réponse est validée et ses coopérations sont versées au registre."),
+            )
+            return redirect("surveys:review_response", response_id=response.pk)
+        return HttpResponseBadRequest(_("Action inconnue."))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        response = self.object
+        questions = response.questionnaire.questions
+        sections = sections_of(response.questionnaire.definition, questions)
+        plain = [section for section in sections if not section.repeatable]
+        plain_answers = {
+            section.code: response.answers.get(section.code)
+            for section in plain
+            if isinstance(response.answers, dict)
+        }
+        territories = territories_by_reference(territory_references(questions, plain_answers))
+        comparisons = entry_comparisons(response)
+        context.update(
+            response=response,
+            sections=summary(plain, plain_answers, territories),
+            comparisons=comparisons,
+            new_count=sum(entry.is_new for entry in comparisons),
+            update_count=sum(not entry.is_new for entry in comparisons),
+            history=status_history(response),
+            promotions=promotions_of(response)
+            if response.status == ResponseStatus.VALIDATED
+            else [],
+            may_review=response.status == ResponseStatus.SUBMITTED,
+            confirming=self.request.GET.get("confirmer") == "valider",
+        )
+        return context
+
+
+def status_history(response: Response) -> list[dict]:
+    """The response's changes of status, oldest first: {"status", "label", "date", "user"}."""
+    labels = dict(ResponseStatus.choices)
+    changes, previous = [], None
+    rows = response.history.select_related("history_user").order_by("history_date", "history_id")
+    for row in rows.only("status", "history_date", "history_user", "history_id"):
+        if row.status != previous:
+            changes.append(
+                {
+                    "status": row.status,
+                    "label": labels.get(row.status, row.status),
+                    "date": row.history_date,
+                    "user": row.history_user,
+                }
+            )
+            previous = row.status
+    return changes
+
+
+class ReviewCampaignListView(StaffRequiredMixin, TemplateView):
+    """/enquetes/revue/campagnes/: every campaign with its counts per status, linking to
+    its coverage, its queue and its exports."""
+
+    template_name = "surveys/review/campaign_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        campaigns = list(
+            Campaign.objects.visible_to(self.request.user).select_related("questionnaire")
+        )
+        counts = campaigns_status_counts(campaigns)
+        context["rows"] = [
+            {
+                "campaign": campaign,
+                "totals": counts[campaign.pk],
+                "exports": export_links(campaign, ""),
+            }
+            for campaign in campaigns
+        ]
+        return context
+
+
+class CampaignCoverageView(StaffRequiredMixin, TemplateView):
+    """/enquetes/revue/campagnes/<id>/couverture/: where each target territory stands,
+    and the reminder to those that have not sent their response."""
+
+    template_name = "surveys/review/coverage.html"
+
+    def get_campaign(self) -> Campaign:
+        return get_object_or_404(
+            Campaign.objects.visible_to(self.request.user).select_related("questionnaire"),
+            pk=self.kwargs["campaign_id"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.campaign = self.get_campaign()
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request, *args, **kwargs):
+        self.campaign = self.get_campaign()
+        try:
+            report = campaign_remind(
+                campaign=self.campaign,
+                sender=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(remind_errors=error.messages))
+        sent = len(report.reminders)
+        if sent:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d territoire relancé.",
+                    "%(count)d territoires relancés.",
+                    sent,
+                )
+                % {"count": sent},
+            )
+        elif not report.without_officers:
+            messages.info(
+                request, _("Tous les territoires ont transmis leur réponse : personne à relancer.")
+            )
+        if report.without_officers:
+            messages.warning(
+                request,
+                _("Sans référent, donc non relancés : %(names)s.")
+                % {"names": ", ".join(t.name for t in report.without_officers)},
+            )
+        return redirect("surveys:coverage", campaign_id=self.campaign.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        coverage = campaign_coverage(self.campaign)
+        context.update(
+            campaign=self.campaign,
+            coverage=coverage,
+            confirming=self.request.GET.get("confirmer") == "relancer",
+            exports=export_links(self.campaign, ""),
+        )
+        return context
