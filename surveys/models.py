@@ -5,7 +5,7 @@ Models stay thin: constraints live in the database, writes go through `services.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +170,26 @@ class ResponseQuerySet(models.QuerySet):
     def for_campaign(self, campaign):
         """Responses to `campaign`."""
         return self.filter(campaign=campaign)
+
+    def in_review_order(self):
+        """What awaits a reviewer first (submitted, then returned, drafts, validated), the
+        longest waiting first, then by territory name."""
+        rank = Case(
+            When(status=ResponseStatus.SUBMITTED, then=Value(0)),
+            When(status=ResponseStatus.RETURNED, then=Value(1)),
+            When(status=ResponseStatus.DRAFT, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+        return self.alias(review_rank=rank).order_by(
+            "review_rank", F("submitted_at").asc(nulls_last=True), "territory__search_name"
+        )
+
+    def with_stable_order(self):
+        """Keep the current ordering and break ties by primary key, so that pages never
+        repeat or skip a response."""
+        ordering = self.query.order_by or self.model._meta.ordering
+        return self.order_by(*ordering, "pk")
 
 
 class Response(models.Model):

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -29,14 +28,6 @@ from ..reminders import campaign_coverage, campaign_remind, campaigns_status_cou
 from ..services import response_return, response_validate
 
 QUEUE_PAGE_SIZE = 50
-# The queue's default order: what awaits a reviewer first, the longest waiting first.
-REVIEW_RANK = Case(
-    When(status=ResponseStatus.SUBMITTED, then=Value(0)),
-    When(status=ResponseStatus.RETURNED, then=Value(1)),
-    When(status=ResponseStatus.DRAFT, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 EXPORT_FORMATS = (
     ("csv", gettext_lazy("CSV")),
     ("xlsx", gettext_lazy("XLSX (Excel)")),
@@ -65,25 +56,13 @@ class ReviewQueueView(StaffRequiredMixin, FilteredListView):
             Response.objects.visible_to(self.request.user)
             .select_related("territory", "campaign", "submitted_by")
             .defer("answers")
+            .in_review_order()
         )
 
-    def get(self, request, *args, **kwargs):
-        # FilteredListView.get, with the queue's own default order (ResponseQuerySet has
-        # no `with_stable_order`; the FilterSet's ordering already ends with the id).
-        self.filterset = self.get_filterset(self.get_filterset_class())
-        present_response_filters(self.filterset.form)
-        if not self.filterset.is_valid():
-            self.object_list = self.filterset.queryset.none()
-        elif current_ordering(self.filterset):
-            self.object_list = self.filterset.qs
-        else:
-            self.object_list = self.filterset.qs.alias(review_rank=REVIEW_RANK).order_by(
-                "review_rank",
-                F("submitted_at").asc(nulls_last=True),
-                "territory__search_name",
-                "id",
-            )
-        return self.render_to_response(self.get_context_data(filter=self.filterset))
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        present_response_filters(filterset.form)
+        return filterset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
