@@ -166,7 +166,7 @@ class AnswerRendering:
                     else None
                 ),
                 "conflict_response": saved if conflict else None,
-                "api_url": f"/api/v1/responses/{page.response.pk}/",
+                "api_url": reverse("response-detail", kwargs={"pk": page.response.pk}),
                 "territory_api_url": reverse("territory-list"),
             }
         )
