@@ -38,7 +38,7 @@ from django.utils.text import slugify
 from cooperation.exports import build_workbook, csv_blocks, download_response
 from territories.models import Territory
 
-from .answers import is_empty
+from .answers import is_empty, visible
 from .definition import Question
 from .models import Campaign, ResponseStatus
 
@@ -194,6 +194,12 @@ def _entries(answers, section: str) -> list[dict]:
     return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
+def _shown(question: Question, group: dict):
+    """The answer to `question` in `group`, or None when its condition hides it (an answer
+    kept from before the condition changed is not part of the response)."""
+    return group.get(question.code) if visible(question, group) else None
+
+
 def iter_chunks(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CHUNK_SIZE):
     """(responses, territory names) for every `chunk_size` responses of `queryset`, in its
     order: 2 queries per chunk."""
@@ -246,7 +252,7 @@ def response_rows(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int =
                 *(
                     answer_cell(
                         question,
-                        _group(response.answers, question.section).get(question.code),
+                        _shown(question, _group(response.answers, question.section)),
                         names,
                     )
                     for question in layout.response_questions
@@ -270,7 +276,7 @@ def entry_rows(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CH
                         entry.get("_registry_slug", ""),
                         number,
                         *(
-                            answer_cell(question, entry.get(question.code), names)
+                            answer_cell(question, _shown(question, entry), names)
                             if question.section == section
                             else None
                             for question in layout.entry_questions

@@ -50,6 +50,9 @@ def brest_answers() -> dict:
     first["coop_has_engineering"] = True
     first["coop_summary"] = "=1+2"
     first["_registry_slug"] = "brest-quimper"
+    # Typed while the status was "ended", then the status went back to "active": the
+    # question is hidden, its answer is no longer part of the response.
+    first["coop_end_year"] = 2020
     answers["cooperations"].append(
         {
             "_entry": "c2",
@@ -189,6 +192,7 @@ def test_csv_of_cooperations_has_one_row_per_entry(staff_client, campaign, respo
     assert first["coop_instrument"] == "reciprocity_contract"
     assert first["coop_has_engineering"] == "oui"
     assert first["coop_summary"] == "'=1+2"  # never a formula in a spreadsheet
+    assert first["coop_end_year"] == ""  # hidden by its condition (status active)
     assert (second["entry"], second["registry_slug"], second["entry_number"]) == ("c2", "", "2")
     assert second["coop_partners"] == "Saint-Étienne Métropole (epci:244200770)"
     assert second["coop_end_year"] == "2019"
