@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 
 from territories.models import Territory
 
-from .models import Campaign, Response
+from .models import Campaign, Response, ResponseStatus
 
 
 @dataclass
@@ -27,7 +27,9 @@ class Assignment:
         """What the officer can do: "start", "resume", "view", or None (nothing to see)."""
         if self.response is None:
             return "start" if self.is_open else None
-        if self.is_open and self.response.is_editable:
+        if self.response.status == ResponseStatus.RETURNED or (
+            self.is_open and self.response.is_editable
+        ):
             return "resume"
         return "view"
 

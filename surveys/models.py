@@ -266,6 +266,14 @@ class Response(models.Model):
         """Whether officers may still change the answers."""
         return self.status in EDITABLE_STATUSES
 
+    def accepts_changes_on(self, date) -> bool:
+        """Whether officers may change the answers on `date`: a draft while its campaign
+        is open; a returned response until it is submitted again, even after the closing
+        date (the reviewers asked for the changes)."""
+        if self.status == ResponseStatus.RETURNED:
+            return True
+        return self.status == ResponseStatus.DRAFT and self.campaign.is_open_on(date)
+
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):

@@ -151,9 +151,12 @@ def known_territory_references(references: Iterable[str]) -> set[str]:
 
 
 def _check_campaign_open(response: Response) -> None:
-    """Answers change only while their campaign is open (the pages show them read-only
-    afterwards; the API must not do otherwise)."""
-    if not response.campaign.is_open_on(timezone.localdate()):
+    """Drafts change only while their campaign is open (the pages show them read-only
+    afterwards; the API must not do otherwise); a returned response may be corrected
+    after the closing date."""
+    if response.status == ResponseStatus.DRAFT and not response.accepts_changes_on(
+        timezone.localdate()
+    ):
         raise ValidationError(
             _("La campagne « %(campaign)s » est close : la réponse ne peut plus changer.")
             % {"campaign": response.campaign.title}

@@ -83,7 +83,7 @@ class AnswerPage:
 
     @property
     def is_editable(self) -> bool:
-        return self.response is not None and self.response.is_editable and self.is_open
+        return self.response is not None and self.response.accepts_changes_on(timezone.localdate())
 
     def sections(self) -> list[Section]:
         questionnaire = self.response.questionnaire if self.response else None

@@ -853,6 +853,24 @@ def test_returned_response_shows_the_notes_and_is_editable_again(
     assert Response.objects.get().answers["respondent"]["respondent_role"] == "Cheffe"
 
 
+def test_returned_response_stays_editable_after_the_closing_date(
+    officer_client, draft, campaign, brest, brest_officer, reviewer
+):
+    saved = response_save(response=draft, answers=complete_answers(), version=1, user=brest_officer)
+    submitted = response_submit(response=saved, user=brest_officer)
+    response_return(response=submitted, reviewer=reviewer, notes="Précisez les partenaires.")
+    campaign.opening_date = timezone.localdate() - datetime.timedelta(days=60)
+    campaign.closing_date = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.save()
+
+    home = officer_client.get("/enquetes/")
+    page = officer_client.get(answer_url(campaign, brest))
+
+    assert "Reprendre" in text_of(home)
+    assert "Précisez les partenaires." in text_of(page)
+    assert 'id="survey-form"' in page.content.decode()
+
+
 def test_closed_campaign_is_read_only_with_a_message(officer_client, draft, campaign, brest):
     campaign.opening_date = timezone.localdate() - datetime.timedelta(days=60)
     campaign.closing_date = timezone.localdate() - datetime.timedelta(days=1)

@@ -366,3 +366,23 @@ def test_closed_campaign_refuses_saves_and_submissions(draft, brest_officer):
 
     draft.refresh_from_db()
     assert draft.answers == {} and draft.status == ResponseStatus.DRAFT
+
+
+def test_returned_response_may_be_corrected_after_the_closing_date(draft, brest_officer, reviewer):
+    response = response_return(
+        response=submitted(draft, brest_officer), reviewer=reviewer, notes="Précisez l’année."
+    )
+    campaign = response.campaign
+    campaign.opening_date = timezone.localdate() - datetime.timedelta(days=30)
+    campaign.closing_date = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.save()
+    answers = complete_answers()
+    answers["cooperations"][0]["coop_start_year"] = 2017
+
+    saved = response_save(
+        response=response, answers=answers, version=response.version, user=brest_officer
+    )
+    resubmitted = response_submit(response=saved, user=brest_officer)
+
+    assert resubmitted.status == ResponseStatus.SUBMITTED
+    assert resubmitted.answers["cooperations"][0]["coop_start_year"] == 2017
