@@ -38,6 +38,7 @@ def test_home_explains_the_census_and_links_to_the_lists(client, brittany):
         assertContains(response, fact)
     assertContains(response, 'href="/metropoles/"')
     assertContains(response, 'href="/territoires/"')
+    assertContains(response, 'href="/enquetes/"', count=2)  # the menu and the officers' call
 
 
 def test_home_key_figures_count_cooperations_and_current_territories_in_two_queries(
