@@ -43,6 +43,7 @@ OTHER_PARTNER_CATEGORIES = {
     "OTHER",
 }
 ENTRY_KEYS = {"_entry", "_registry_slug"}
+ENTRY_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
 def is_empty(value) -> bool:
@@ -81,6 +82,7 @@ def answer_errors(
             if len(value) > MAX_ENTRIES:
                 errors[section] = [_("Trop de fiches (%(max)d au plus).") % {"max": MAX_ENTRIES}]
                 continue
+            seen: set[str] = set()
             for index, entry in enumerate(value):
                 _check_group(
                     section_questions,
@@ -91,6 +93,8 @@ def answer_errors(
                     references,
                     entry_keys=True,
                 )
+                if isinstance(entry, dict):
+                    _check_entry_id(entry.get("_entry"), f"{section}.{index}._entry", seen, errors)
         else:
             _check_group(
                 section_questions, value, section, complete, errors, references, entry_keys=False
@@ -105,6 +109,17 @@ def answer_errors(
                         _("Territoire inconnu : « %(ref)s ».") % {"ref": reference}
                     )
     return errors
+
+
+def _check_entry_id(entry_id, path: str, seen: set[str], errors: dict) -> None:
+    """Each entry names itself with an identifier unique in its section: reviews and
+    promotions into the registry refer to entries by it."""
+    if not isinstance(entry_id, str) or not ENTRY_ID.match(entry_id):
+        errors[path] = [_("Identifiant de fiche manquant ou invalide.")]
+    elif entry_id in seen:
+        errors[path] = [_("Identifiant de fiche en double : « %(id)s ».") % {"id": entry_id}]
+    else:
+        seen.add(entry_id)
 
 
 def visible(question: Question, group: dict) -> bool:

@@ -110,3 +110,24 @@ def test_unknown_territories_are_reported_where_they_were_given(questions):
 
 def test_answers_that_are_not_an_object_are_refused(questions):
     assert "answers" in answer_errors(questions, [], complete=False)
+
+
+@pytest.mark.parametrize("entry_id", [None, "", 7, "with space", "x" * 65])
+def test_an_entry_without_a_valid_identifier_is_refused(questions, entry_id):
+    answers = complete_answers()
+    answers["cooperations"][0]["_entry"] = entry_id
+
+    errors = answer_errors(questions, answers, complete=False)
+
+    assert errors == {"cooperations.0._entry": ["Identifiant de fiche manquant ou invalide."]}
+
+
+def test_two_entries_with_the_same_identifier_are_refused(questions):
+    answers = complete_answers()
+    answers["cooperations"].append(dict(answers["cooperations"][0]))
+
+    errors = answer_errors(questions, answers, complete=False)
+
+    assert errors == {
+        "cooperations.1._entry": ["Identifiant de fiche en double\u00a0: «\u00a0c1\u00a0»."]
+    }
