@@ -14,22 +14,10 @@ from django.utils.translation import gettext as _
 from territories.models import Territory, TerritoryCategory
 
 from .answer_form import TERRITORY_TYPES, Section, field_id, localized, new_entry_id
-from .answers import visible
+from .answers import OTHER_PARTNER_CATEGORIES, visible
 from .definition import Question
 
 SEARCH_RESULTS = 10
-# The types of a partner absent from the reference data, in the order offered (the codes
-# of answers.OTHER_PARTNER_CATEGORIES).
-OTHER_CATEGORY_ORDER = (
-    "PETR",
-    "POLE_METROPOLITAIN",
-    "PNR",
-    "SYNDICAT_MIXTE",
-    "PAYS",
-    "ASSOCIATION",
-    "FOREIGN",
-    "OTHER",
-)
 
 
 @dataclass
@@ -157,7 +145,7 @@ def other_categories() -> list[tuple[str, str]]:
     """The types a partner absent from the reference data may have, with their labels."""
     labels = dict(TerritoryCategory.choices)
     labels["FOREIGN"] = _("Collectivité étrangère")
-    return [(code, str(labels.get(code, code))) for code in OTHER_CATEGORY_ORDER]
+    return [(code, str(labels.get(code, code))) for code in OTHER_PARTNER_CATEGORIES]
 
 
 def build_step(

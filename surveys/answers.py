@@ -32,7 +32,8 @@ SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 20_000
 MAX_ENTRIES = 200
 TERRITORY_REFERENCE = re.compile(r"^[a-z]+:[0-9A-Za-z-]{1,40}$")
-OTHER_PARTNER_CATEGORIES = {
+# The types of a partner absent from the reference data, in the order the form offers them.
+OTHER_PARTNER_CATEGORIES = (
     "PETR",
     "POLE_METROPOLITAIN",
     "PNR",
@@ -41,7 +42,7 @@ OTHER_PARTNER_CATEGORIES = {
     "ASSOCIATION",
     "FOREIGN",
     "OTHER",
-}
+)
 ENTRY_KEYS = {"_entry", "_registry_slug"}
 ENTRY_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 

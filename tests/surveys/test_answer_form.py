@@ -136,6 +136,6 @@ def test_every_type_of_unlisted_partner_is_offered_with_a_french_label():
     from surveys.answers import OTHER_PARTNER_CATEGORIES
 
     offered = dict(other_categories())
-    assert set(offered) == OTHER_PARTNER_CATEGORIES
+    assert tuple(offered) == OTHER_PARTNER_CATEGORIES
     assert offered["FOREIGN"] == "Collectivité étrangère"
     assert offered["PETR"] == "Pôle d’équilibre territorial et rural (PETR)"
