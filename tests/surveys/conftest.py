@@ -5,9 +5,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from surveys.models import Campaign
+from surveys.models import Campaign, Response
 from surveys.services import officer_add, questionnaire_load
+from territories.models import TerritoryCategory, TerritoryKind
 from tests.cooperation.conftest import cork, pays_cob, registry, themes  # noqa: F401
+from tests.factories import TerritoryFactory
 
 CENSUS = Path(__file__).resolve().parents[2] / "surveys" / "questionnaires" / "census-v1.json"
 
@@ -74,3 +76,23 @@ def complete_answers():
         ],
         "approach": {"approach_strategy": False},
     }
+
+
+def make_responses(questionnaire, count: int, answers: dict):
+    """A campaign to `count` new communautés d’agglomération, each with a response holding
+    `answers` (for the bounded-queries tests)."""
+    territories = [
+        TerritoryFactory(
+            kind=TerritoryKind.EPCI,
+            code=f"2000000{index:02d}",
+            name=f"Communauté {index}",
+            category=TerritoryCategory.CA,
+        )
+        for index in range(count)
+    ]
+    campaign = make_campaign(questionnaire, territories, title=f"Vague de {count}")
+    for territory in territories:
+        Response.objects.create(
+            campaign=campaign, territory=territory, questionnaire=questionnaire, answers=answers
+        )
+    return campaign

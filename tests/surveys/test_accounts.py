@@ -150,6 +150,7 @@ def test_password_change(client, officer):
     )
     assert weak.status_code == 200
     assert 'id="id_new_password2-errors"' in weak.content.decode()
+    assert "Le formulaire contient des erreurs" in weak.content.decode()
 
     response = client.post(
         "/compte/mot-de-passe/",

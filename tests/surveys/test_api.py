@@ -14,9 +14,7 @@ from rest_framework.test import APIClient
 
 from surveys.models import Response, ResponseStatus
 from surveys.services import response_open, response_return, response_save, response_submit
-from territories.models import TerritoryCategory, TerritoryKind
-from tests.factories import TerritoryFactory
-from tests.surveys.conftest import complete_answers, make_campaign
+from tests.surveys.conftest import complete_answers, make_campaign, make_responses
 
 RESPONSES_URL = "/api/v1/responses/"
 CAMPAIGNS_URL = "/api/v1/campaigns/"
@@ -699,24 +697,7 @@ def test_filters_work_with_a_plain_query_dict(both_responses, reviewer):
 
 
 def many_responses(census, count: int):
-    territories = [
-        TerritoryFactory(
-            kind=TerritoryKind.EPCI,
-            code=f"2000000{index:02d}",
-            name=f"Communauté {index}",
-            category=TerritoryCategory.CA,
-        )
-        for index in range(count)
-    ]
-    campaign = make_campaign(census, territories, title=f"Vague de {count}")
-    for territory in territories:
-        Response.objects.create(
-            campaign=campaign,
-            territory=territory,
-            questionnaire=census,
-            answers=complete_answers(),
-        )
-    return campaign
+    return make_responses(census, count, complete_answers())
 
 
 @pytest.mark.parametrize("count", [2, 12])

@@ -14,9 +14,7 @@ from django.utils import timezone
 from surveys.exports import ENTRY_COLUMNS, RESPONSE_COLUMNS
 from surveys.models import Response
 from surveys.services import response_open, response_save, response_submit
-from territories.models import TerritoryCategory, TerritoryKind
-from tests.factories import TerritoryFactory
-from tests.surveys.conftest import complete_answers, make_campaign
+from tests.surveys.conftest import complete_answers, make_campaign, make_responses
 
 BOM = "\ufeff".encode()
 PARTNERS = "CA Quimper Bretagne Occidentale (epci:242900694) ; PETR du Pays de Retz [PETR]"
@@ -318,21 +316,7 @@ def test_ods_is_a_valid_spreadsheet_with_the_three_tables(staff_client, campaign
 
 
 def many_responses(census, count: int):
-    territories = [
-        TerritoryFactory(
-            kind=TerritoryKind.EPCI,
-            code=f"2000000{index:02d}",
-            name=f"Communauté {index}",
-            category=TerritoryCategory.CA,
-        )
-        for index in range(count)
-    ]
-    campaign = make_campaign(census, territories, title=f"Vague de {count}")
-    for territory in territories:
-        Response.objects.create(
-            campaign=campaign, territory=territory, questionnaire=census, answers=brest_answers()
-        )
-    return campaign
+    return make_responses(census, count, brest_answers())
 
 
 @pytest.mark.parametrize("count", [2, 15])

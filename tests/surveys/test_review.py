@@ -404,6 +404,8 @@ def test_coverage_shows_each_target_status_and_activity(
     totals = {total["status"]: total["count"] for total in coverage.totals}
     assert totals == {"none": 1, "draft": 1, "submitted": 1, "returned": 0, "validated": 0}
     assert f"aucun référent{NBSP}:" in page.content.decode()
+    # The reviewers' menu marks the campaigns section as the current one.
+    assert 'href="/enquetes/revue/campagnes/" aria-current="true"' in page.content.decode()
 
 
 def test_coverage_queries_do_not_grow_with_the_targets(
