@@ -4,6 +4,13 @@ from territories.models import TerritoryCategory, TerritoryKind
 from tests.factories import TerritoryFactory, place
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The default PBKDF2 hash takes about half a second on this kind of machine, and the
+    tests create hundreds of accounts; no test is about the hash's strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def brittany(db):
     """A small real-world slice: Bretagne, Finistère, Brest Métropole and three of its

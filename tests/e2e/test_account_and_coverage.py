@@ -45,13 +45,6 @@ NEW_PASSWORD = "Rade-de-Brest-Navettes-2025"
 REVIEWER_PASSWORD = "Relecture-Recensement-2024"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Each PBKDF2 hash takes half a second here, and these journeys hash a dozen times
-    # (the live server reads the setting on each request). Nothing shown depends on it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # Helpers ---------------------------------------------------------------------------------
 
 

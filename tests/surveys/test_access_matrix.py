@@ -149,12 +149,6 @@ PUBLIC_ACCOUNT_PAGES = {
 # The world ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    # Three accounts per test with the default PBKDF2 would cost seconds each time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @dataclass
 class World:
     campaigns: dict  # A: asks Brest and Saint-Étienne; B: asks only Saint-Étienne
