@@ -27,6 +27,7 @@ from playwright.sync_api import expect
 from surveys.models import Reminder, Response, ResponseStatus
 from surveys.services import response_open, response_save, response_submit
 from tests.cooperation import conftest as cooperation_fixtures
+from tests.e2e.header import header, signed_in_as
 from tests.surveys import conftest as surveys_fixtures
 
 # The survey and registry fixtures, for the browser tests as well.
@@ -46,17 +47,6 @@ REVIEWER_PASSWORD = "Relecture-Recensement-2024"
 
 
 # Helpers ---------------------------------------------------------------------------------
-
-
-def header(page):
-    # The DSFR copies the tool links into the (hidden) mobile menu: look in the visible ones.
-    return page.locator(".fr-header__tools")
-
-
-def signed_in_as(page, name):
-    # Until the DSFR's styles apply, both copies of the name show: wait for them.
-    page.wait_for_load_state()
-    expect(header(page).get_by_text(name).filter(visible=True).first).to_be_visible()
 
 
 def signed_out(page):

@@ -8,23 +8,13 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from surveys.models import Officer
+from tests.e2e.header import header, signed_in_as
 
 pytestmark = pytest.mark.browser
 
 STAFF_PASSWORD = "Staff-Password-2024"
 OFFICER_PASSWORD = "Cooperation-Brest-2024"
 OFFICER_EMAIL = "anne.legall@brest-metropole.fr"
-
-
-def header(page):
-    # The DSFR copies the tool links into the (hidden) mobile menu: look in the visible ones.
-    return page.locator(".fr-header__tools")
-
-
-def signed_in_as(page, name):
-    # Until the DSFR's styles apply, both copies of the name show: wait for them.
-    page.wait_for_load_state()
-    expect(header(page).get_by_text(name).filter(visible=True).first).to_be_visible()
 
 
 def test_invited_officer_sets_a_password_and_signs_in_again(page, live_server, brittany):
