@@ -6,6 +6,7 @@ Models stay thin: constraints live in the database, writes go through `services.
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,13 @@ class Campaign(models.Model):
     def is_open_on(self, date) -> bool:
         """Whether the campaign accepts responses on `date`."""
         return self.opening_date <= date <= self.closing_date
+
+    def answer_url(self, territory: Territory) -> str:
+        """The officers' answer page of `territory` for this campaign."""
+        return reverse(
+            "surveys:answer",
+            kwargs={"campaign_id": self.pk, "kind": territory.kind, "code": territory.code},
+        )
 
 
 class Officer(models.Model):

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -146,14 +145,6 @@ class ReminderReport:
     without_officers: list[Territory] = field(default_factory=list)
 
 
-def answer_path(campaign: Campaign, territory: Territory) -> str:
-    """The officers' answer page of `territory` for `campaign`."""
-    return reverse(
-        "surveys:answer",
-        kwargs={"campaign_id": campaign.pk, "kind": territory.kind, "code": territory.code},
-    )
-
-
 @transaction.atomic
 def campaign_remind(*, campaign: Campaign, sender, base_url: str) -> ReminderReport:
     """E-mail the officers of every target territory that has not sent its response (none,
@@ -205,7 +196,7 @@ def campaign_remind(*, campaign: Campaign, sender, base_url: str) -> ReminderRep
 
 
 def _reminder_message(campaign: Campaign, row: CoverageRow, base_url: str) -> tuple[str, str]:
-    link = base_url.rstrip("/") + answer_path(campaign, row.territory)
+    link = base_url.rstrip("/") + campaign.answer_url(row.territory)
     # Officers read French, whatever language the reviewer's page was in.
     with translation.override("fr"):
         state = {

@@ -56,14 +56,7 @@ class AnswerPage:
 
     @property
     def url(self) -> str:
-        return reverse(
-            "surveys:answer",
-            kwargs={
-                "campaign_id": self.campaign.pk,
-                "kind": self.territory.kind,
-                "code": self.territory.code,
-            },
-        )
+        return self.campaign.answer_url(self.territory)
 
     @property
     def may_start(self) -> bool:

@@ -337,18 +337,9 @@ class ResponseRedirectView(LoginRequiredMixin, View):
 
     def get(self, request, pk: int):
         response = get_object_or_404(
-            Response.objects.visible_to(request.user).select_related("territory"), pk=pk
+            Response.objects.visible_to(request.user).select_related("campaign", "territory"), pk=pk
         )
-        return HttpResponseRedirect(
-            reverse(
-                "surveys:answer",
-                kwargs={
-                    "campaign_id": response.campaign_id,
-                    "kind": response.territory.kind,
-                    "code": response.territory.code,
-                },
-            )
-        )
+        return HttpResponseRedirect(response.campaign.answer_url(response.territory))
 
 
 def _path_errors(error: ValidationError) -> dict[str, list[str]]:
