@@ -118,6 +118,10 @@ class Campaign(models.Model):
         """Whether the campaign accepts responses on `date`."""
         return self.opening_date <= date <= self.closing_date
 
+    def asks(self, territory: Territory) -> bool:
+        """Whether `territory` is one of the campaign's targets."""
+        return self.targets.filter(pk=territory.pk).exists()
+
     def answer_url(self, territory: Territory) -> str:
         """The officers' answer page of `territory` for this campaign."""
         return reverse(

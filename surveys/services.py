@@ -116,7 +116,7 @@ def response_open(*, campaign: Campaign, territory: Territory, user) -> Response
     _check_may_answer(response_territory=territory, user=user)
     if not campaign.is_open_on(timezone.localdate()):
         raise ValidationError(_("Cette campagne n’est pas ouverte."))
-    if not campaign.targets.filter(pk=territory.pk).exists():
+    if not campaign.asks(territory):
         raise ValidationError(_("Ce territoire n’est pas interrogé par cette campagne."))
     existing = Response.objects.filter(campaign=campaign, territory=territory).first()
     if existing is not None:

@@ -44,14 +44,9 @@ class AnswerPage:
         self.is_officer = Officer.objects.filter(user=user, territory=self.territory).exists()
         if not (user.is_staff or self.is_officer):
             raise Http404
-        if not self.campaign.targets.filter(pk=self.territory.pk).exists():
+        if not self.campaign.asks(self.territory):
             raise Http404
-        self.response = (
-            Response.objects.visible_to(user)
-            .select_related("questionnaire", "last_saved_by", "submitted_by")
-            .filter(campaign=self.campaign, territory=self.territory)
-            .first()
-        )
+        self.response = self._stored_response()
         self.is_open = self.campaign.is_open_on(timezone.localdate())
 
     @property
@@ -68,11 +63,15 @@ class AnswerPage:
         """Create the response on the first visit of an open campaign."""
         if self.response is None and self.is_open:
             response_open(campaign=self.campaign, territory=self.territory, user=self.request.user)
-            self.response = (
-                Response.objects.select_related("questionnaire", "last_saved_by", "submitted_by")
-                .filter(campaign=self.campaign, territory=self.territory)
-                .get()
-            )
+            self.response = self._stored_response()
+
+    def _stored_response(self) -> Response | None:
+        return (
+            Response.objects.visible_to(self.request.user)
+            .select_related("questionnaire", "last_saved_by", "submitted_by")
+            .filter(campaign=self.campaign, territory=self.territory)
+            .first()
+        )
 
     @property
     def is_editable(self) -> bool:
