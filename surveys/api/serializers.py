@@ -5,7 +5,6 @@ answers); surveys.services checks the answers against the questionnaire and writ
 
 from django.urls import reverse as django_reverse
 from django.utils import timezone
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -15,6 +14,7 @@ from rest_framework.reverse import reverse
 from territories.api.serializers import BlankAsNullCharField, TerritoryLinkSerializer
 
 from ..models import Campaign, Questionnaire, Response
+from ..wording import person_name, time_of_day
 
 HELP = {
     "last_saved_by": _("Nom de la dernière personne qui a enregistré les réponses ; null sinon."),
@@ -35,18 +35,13 @@ HELP = {
 
 
 def display_name(user) -> str | None:
-    """How a person is named to others: full name, else username; None without a user."""
-    if user is None:
-        return None
-    return user.get_full_name() or user.get_username()
+    """A person's name for the API: None without a user."""
+    return person_name(user) or None
 
 
 def clock_time(value) -> str | None:
-    """The local time of `value` as French writes it: 10 h 32."""
-    if value is None:
-        return None
-    local = timezone.localtime(value)
-    return gettext("%(hour)d h %(minute)02d") % {"hour": local.hour, "minute": local.minute}
+    """The local time of `value` (10 h 32) for the API: None without a value."""
+    return time_of_day(value) or None
 
 
 # Campaigns ---------------------------------------------------------------------------------

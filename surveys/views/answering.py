@@ -37,7 +37,7 @@ from ..services import (
     response_save,
     response_submit,
 )
-from ..templatetags.survey_answering import time_of_day
+from ..wording import time_of_day
 from .answer_page import REVIEW_STEP, AnswerPage, AnswerRendering, submission_errors
 
 # Session key of a step posted after the session expired.
