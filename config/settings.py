@@ -5,22 +5,37 @@ working demo on SQLite with DEBUG on. See docs/deployment.md for the full list.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+import django_cache_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from portal.ratelimit import Rate
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting; a value that is neither (a typo such as `ture`) stops the start."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word not in TRUE_WORDS | FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a yes/no value: use one of "
+            f"{', '.join(sorted(TRUE_WORDS))} or {', '.join(sorted(FALSE_WORDS))}."
+        )
+    return word in TRUE_WORDS
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -60,28 +75,42 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "simple_history",
     "axes",
+    "portal",
+    "django_tasks",
+    "django_tasks_db",
     "territories",
     "cooperation",
     "surveys",
+    "jobs",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.security_headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # ETag / Last-Modified / 304 on the API's reads: sees the final body of every view.
+    "config.api.conditional.ConditionalApiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After the middleware that the error pages' template needs (language, user, CSP nonce).
+    "config.request_line.RequestLineMiddleware",
     # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
+
+# Longest URL (path and query string, in characters) the portal serves: longer is a 414
+# (config/request_line.py). Keep it below the server's own limit (gunicorn: 4,094 bytes
+# for the whole request line).
+MAX_URL_LENGTH = int(os.environ.get("MAX_URL_LENGTH", "4000"))
 
 TEMPLATES = [
     {
@@ -103,13 +132,51 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "0"))
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        conn_max_age=CONN_MAX_AGE,
+        # A kept connection is checked before each request reuses it, so that a database
+        # restart costs no request an error.
+        conn_health_checks=CONN_MAX_AGE != 0,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The task worker reads for as long as an export lasts while the web server writes
+    # (sessions, answers): with write-ahead logging, readers and a writer do not block
+    # each other.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache shared by every process and machine: API throttle counters, export jobs'
+# progress. The database cache by default (the demo needs no server; `createcachetable`
+# creates its table), Redis in production: CACHE_URL=redis://host:6379/1. Never the
+# per-process memory cache, whose counts each worker would keep for itself.
+CACHES = {"default": django_cache_url.config(default="db://django_cache")}
+
+# Sessions stay in the database (not in the cache): signing out everywhere, the admin's
+# session list and a cache flush never lose anyone's session.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Background tasks (Django's tasks interface, django-tasks backport). The queue lives in the
+# database by default (`manage.py db_worker` runs the tasks; the demo starts one); with
+# TASKS_URL=redis://host:6379/2 it is an RQ queue on Redis (`manage.py rqworker`). Two
+# queues: `default` (e-mails, clean-up) and `exports` (large files), so that a long export
+# never delays an e-mail. See docs/deployment.md.
+TASK_QUEUES = ["default", "exports"]
+TASKS_URL = os.environ.get("TASKS_URL", "database://")
+if TASKS_URL.startswith(("redis://", "rediss://")):
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # RQ stops a job after DEFAULT_TIMEOUT seconds (180 by default): room for a large workbook.
+    RQ_QUEUES = {name: {"URL": TASKS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASK_QUEUES}
+elif TASKS_URL == "database://":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+else:
+    raise ImproperlyConfigured(
+        f"TASKS_URL must be database:// or redis://host:port/db, not {TASKS_URL!r}."
+    )
 
 # django-axes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -137,6 +204,16 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files of the export jobs: a directory every worker and web server shares (or, with
+    # django-storages, an object store).
+    "exports": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("EXPORT_FILES_DIR", str(BASE_DIR / "var" / "exports")),
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -148,6 +225,9 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@cooperations.localhost")
+# E-mails leave through the task queue (jobs.mail); a message the SMTP server refuses or
+# cannot take is tried again after each of these delays, in seconds, then given up.
+EMAIL_RETRY_DELAYS = [int(d) for d in env_list("EMAIL_RETRY_DELAYS", "60,300,1800,7200")]
 
 # Security. With DEBUG off these default to the strict values that
 # `manage.py check --deploy` expects; each can be relaxed through the environment
@@ -158,12 +238,39 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Preloading is opt-in: once a domain is in the browsers' preload list, it and every
+# subdomain are HTTPS-only for months, whatever this setting says later.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # `check --deploy` would warn that the site cannot be submitted to the preload list.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The language cookie is only read by the server (no script needs it), and never sent by
+# a cross-site form post.
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of the portal uses, refused to every page and frame
+# (config/security_headers.py): feature -> allowed origins (empty: none).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 # Content-Security-Policy: scripts only from our own origin or with the
 # per-request nonce — never inline without one. DSFR sets style attributes from
@@ -183,29 +290,49 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Reverse proxies in front of the app (addresses or networks, e.g. "127.0.0.1,10.0.0.0/24"):
+# X-Forwarded-For is believed only on requests that come from one of them, and read from
+# the end past their own addresses (portal/client_ip.py). Empty: the header is ignored,
+# so a client cannot forge it to escape the API throttle or a sign-in lock. Behind a proxy
+# on the same machine (BEHIND_TLS_PROXY), the loopback addresses by default.
+TRUSTED_PROXIES = env_list(
+    "TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("BEHIND_TLS_PROXY", False) else ""
+)
+if "API_NUM_PROXIES" in os.environ:
+    raise ImproperlyConfigured(
+        "API_NUM_PROXIES is gone: list the proxies' addresses in TRUSTED_PROXIES instead "
+        "(see docs/deployment.md)."
+    )
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["config.api.filters.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
     # Token first: an anonymous write then gets 401 with a `WWW-Authenticate: Token`
     # challenge (403 for a signed-in non-staff user). Tokens only in the Authorization
     # header, never in a URL; staff issue them in the admin.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token authentication, with tokens that expire (API_TOKEN_LIFETIME_DAYS).
+        "config.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Reads for everyone (what each one sees is scoped by `visible_to(user)`), writes for staff.
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.IsStaffOrReadOnly"],
     # Anonymous clients are throttled per IP (counters in the default cache); "600/hour",
     # "20/minute"… Authenticated clients are not.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_ANON_RATE", "600/hour")},
-    # How many reverse proxies put their address in X-Forwarded-For: the client's IP is taken
-    # that many hops from the end. 0 ignores the header, which a client could otherwise forge
-    # to escape throttling.
-    "NUM_PROXIES": int(
-        os.environ.get("API_NUM_PROXIES", "1" if env_bool("BEHIND_TLS_PROXY", False) else "0")
-    ),
+    # Bodies are JSON only (415 otherwise), as the API guide documents: DRF's form parsers
+    # would accept nested data in a form encoding that no client uses. JSON nested deeper
+    # than config.api.parsers.MAX_JSON_DEPTH is a 400, not a crash.
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -216,26 +343,41 @@ REST_FRAMEWORK = {
 }
 
 SPECTACULAR_SETTINGS = {
-    "TITLE": "API du portail des coopérations interterritoriales",
-    "DESCRIPTION": (
-        "The reference geography (régions, départements, communes, EPCI, EPT) and the registry "
-        "of cooperations between métropoles and surrounding territories, with their themes and "
-        "instruments. Reading is public (published records only; anonymous clients are "
-        "throttled). Writing cooperations, partners and sources is for staff, authenticated "
-        "with a token in the header `Authorization: Token <key>` (staff issue tokens in the "
-        "admin). `GET /api/v1/cooperations/?format=csv` streams the CSV export of the filtered "
-        "selection. Errors: 400 with one key per invalid field or parameter; 401 without valid "
-        "credentials; 403 for non-staff writes; 404 for unknown or unpublished records; 429 "
-        "when throttled. Field names are stable within /api/v1/. The census survey's "
-        "campaigns and responses (`/api/v1/campaigns/`, `/api/v1/responses/`) need an "
-        "account: officers see and edit their territories' responses, reviewers all; a save "
-        "(`PATCH` with the version it started from) answers 409 when someone saved in between."
+    # Lazy: the schema and the Swagger UI page speak the request's language.
+    "TITLE": _("API du portail des coopérations interterritoriales"),
+    "DESCRIPTION": _(
+        "La géographie de référence (régions, départements, communes, EPCI, EPT) et le "
+        "registre des coopérations entre les métropoles et les territoires environnants, avec "
+        "leurs thèmes et leurs formes. La lecture est publique (fiches publiées seulement ; "
+        "les clients anonymes sont limités en débit). L’écriture des coopérations, des "
+        "partenaires et des sources est réservée à l’équipe, authentifiée par un jeton dans "
+        "l’en-tête `Authorization: Token <clé>` (l’équipe délivre les jetons dans "
+        "l’administration). `GET /api/v1/cooperations/?format=csv` donne l’export CSV de la "
+        "sélection filtrée. Les erreurs sont toujours en JSON : 400 avec une clé par champ ou "
+        "paramètre invalide (un texte contenant un caractère NUL ou un demi-codet isolé est "
+        'refusé sur son champ), ou `{"detail"}` pour un corps illisible (JSON imbriqué sur plus '
+        "de 32 niveaux compris) ; 401 sans identifiants valides ; 403 pour une écriture hors "
+        "équipe ; 404 pour une fiche inconnue ou non publiée et une adresse qui ne correspond à "
+        "aucune route ; 413 pour un corps au-delà de DATA_UPLOAD_MAX_MEMORY_SIZE (2,5 Mio) ; "
+        "414 pour une URL au-delà de MAX_URL_LENGTH (4 000 caractères) ; 415 pour un corps qui "
+        "n’est pas du JSON ; 429 en cas de dépassement du débit (les téléchargements du portail "
+        "partagent le quota anonyme) ; 500 pour une erreur du serveur. Les noms de champs sont "
+        "stables dans /api/v1/. Les campagnes et les réponses du recensement "
+        "(`/api/v1/campaigns/`, `/api/v1/responses/`) demandent un compte : les référents "
+        "voient et modifient les réponses de leurs territoires, les relecteurs toutes ; un "
+        "enregistrement (`PATCH` avec la version dont il est parti) répond 409 si quelqu’un a "
+        "enregistré entre-temps. Les listes envoient des en-têtes `Link` (RFC 8288 : first, "
+        "prev, next, last) en plus des `next`/`previous` du corps ; les lectures envoient "
+        "`ETag` et `Last-Modified` et répondent 304 à `If-None-Match` / `If-Modified-Since` "
+        "tant que rien n’a changé."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     # No request to swagger.io's online validator (third-party request, blocked by the CSP).
-    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # No deep links: Swagger UI puts each one as a link inside the operation's button
+    # (nested interactive controls, which screen readers and keyboards cannot use).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
@@ -246,9 +388,16 @@ SPECTACULAR_SETTINGS = {
         # Two `status` fields: the registry's keeps the name it had before surveys came.
         "StatusEnum": "cooperation.models.CooperationStatus",
         "ResponseStatusEnum": "surveys.models.ResponseStatus",
+        # The statistics rows and the network edges share it.
+        "ReciprocityEnum": "cooperation.reciprocity.Reciprocity",
     },
     # Tags and operation ids from the path after /api/v1/ ("territories", not "v1").
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # 400, 404, 413, 414 and 500 on every operation: Django's answers around the views.
+        "config.api.schema.document_common_errors",
+    ],
 }
 
 LOGGING = {
@@ -258,10 +407,35 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Sign-in pages live in the accounts app (/compte/).
+# The account pages (/compte/: sign-in, password reset) are served by the survey app,
+# whose officers and reviewers are the only users who sign in.
 LOGIN_URL = "/compte/connexion/"
 LOGIN_REDIRECT_URL = "/enquetes/"
 LOGOUT_REDIRECT_URL = "/"
+
+# A response's history keeps every change of status and, while officers save a draft, at
+# most one snapshot of the answers per this many minutes (0: one per save).
+SURVEY_HISTORY_INTERVAL_MINUTES = int(os.environ.get("SURVEY_HISTORY_INTERVAL_MINUTES", "10"))
+# A repeatable step (cooperations) with more entries than this lists them and shows each
+# on a page of its own, so that a territory with hundreds of records gets a light page.
+SURVEY_ENTRIES_PER_STEP = int(os.environ.get("SURVEY_ENTRIES_PER_STEP", "10"))
+# A territory reminded less than this many hours ago is reminded again only when the
+# reviewer confirms it (0: no such check).
+SURVEY_REMINDER_INTERVAL_HOURS = int(os.environ.get("SURVEY_REMINDER_INTERVAL_HOURS", "72"))
+# Exports (docs/deployment.md). Past these sizes a download is built in the background: any
+# export of more rows, any XLSX or ODS workbook of more records.
+EXPORT_JOB_MIN_ROWS = int(os.environ.get("EXPORT_JOB_MIN_ROWS", "200000"))
+EXPORT_JOB_MIN_WORKBOOK_RECORDS = int(os.environ.get("EXPORT_JOB_MIN_WORKBOOK_RECORDS", "5000"))
+# A job's file is kept this long after it is ready, then removed (`purge_exports`).
+EXPORT_FILE_TTL_HOURS = int(os.environ.get("EXPORT_FILE_TTL_HOURS", "24"))
+# A running job whose worker gave no news for this long is taken as dead (and retryable).
+EXPORT_JOB_STALL_SECONDS = int(os.environ.get("EXPORT_JOB_STALL_SECONDS", "120"))
+# Expired jobs are forgotten after this many days.
+EXPORT_JOB_HISTORY_DAYS = int(os.environ.get("EXPORT_JOB_HISTORY_DAYS", "30"))
+
+# API tokens stop being accepted this many days after they were issued (0: never); staff
+# renew them in the admin.
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "365"))
 
 # Officers' invitation links stay valid this many days.
 INVITATION_TTL_DAYS = int(os.environ.get("INVITATION_TTL_DAYS", "14"))
@@ -281,7 +455,21 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "surveys.views.accounts.lockout"
 AXES_HTTP_RESPONSE_CODE = 429
-# The client address is taken like the API throttle takes it (see config/client_ip.py):
+# The client address is taken like the API throttle takes it (see portal/client_ip.py):
 # behind reverse proxies, every client would otherwise share the proxy's address.
-AXES_NUM_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "portal.client_ip.client_ip"
+
+# Requests outside the API that a client could repeat to flood mailboxes or storage are
+# counted in the shared cache (rates as "3/hour" or "10/15m", see portal/ratelimit.py):
+# password reset e-mails per e-mail address and per client address…
+PASSWORD_RESET_RATE_PER_ADDRESS = Rate.parse(
+    os.environ.get("PASSWORD_RESET_RATE_PER_ADDRESS", "3/hour")
+)
+PASSWORD_RESET_RATE_PER_CLIENT = Rate.parse(
+    os.environ.get("PASSWORD_RESET_RATE_PER_CLIENT", "10/hour")
+)
+# …and answers posted after the officer's session ended, which come back in the sign-in
+# form (nothing is stored until the officer has signed in again): up to this size, this
+# often per client address.
+SIGNED_OUT_ANSWERS_MAX_BYTES = int(os.environ.get("SIGNED_OUT_ANSWERS_MAX_BYTES", "262144"))
+SIGNED_OUT_ANSWERS_RATE = Rate.parse(os.environ.get("SIGNED_OUT_ANSWERS_RATE", "10/15m"))

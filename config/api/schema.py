@@ -1,6 +1,8 @@
 """Shared pieces of the OpenAPI description: the schema class and the bodies of error
 responses."""
 
+from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
@@ -46,7 +48,8 @@ class ModelChoiceFilterExtension(DjangoFilterExtension):
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    """Body of 401, 403, 404, 405 and 429 responses: `{"detail": "…"}`."""
+    """Body of the errors that are not about fields or conflicts (401, 403, 404, 405, 413,
+    414, 429, 500…): `{"detail": "…"}`."""
 
     detail = serializers.CharField(help_text=_("Message lisible, dans la langue de la requête."))
 
@@ -77,3 +80,86 @@ PERMISSION_DENIED = error_response(_("Réservé aux membres de l’équipe (comp
 THROTTLED = error_response(
     _("Trop de requêtes anonymes : réessayer après le délai indiqué par l’en-tête Retry-After.")
 )
+
+
+def document_common_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: adds to every operation the error statuses that
+    Django answers around the views (config/errors.py, config/request_line.py) and that
+    DRF answers before the view reads the request (415), always as `{"detail": "…"}`,
+    unless the operation documents them already more precisely."""
+    limits = {
+        "url": number_format(settings.MAX_URL_LENGTH, force_grouping=True),
+        "body": number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE, force_grouping=True),
+    }
+    every_operation = {
+        "400": _("Requête illisible (par exemple, trop de paramètres)."),
+        "404": _(
+            "Adresse inconnue : chemin, ou paramètre de chemin hors de son format (par "
+            "exemple un type de territoire qui n’existe pas)."
+        ),
+        "414": _("Adresse (chemin et paramètres) de plus de %(url)s caractères.") % limits,
+        "500": _("Erreur interne du serveur."),
+    }
+    with_a_body = {
+        "413": _("Corps de la requête de plus de %(body)s octets.") % limits,
+        "415": _("Corps de la requête dans un autre format que JSON (application/json)."),
+    }
+    error_body = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorDetail"}}}
+    _document_page_size_errors(result)
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            errors = {**every_operation, **(with_a_body if "requestBody" in operation else {})}
+            responses = operation["responses"]
+            for status, description in errors.items():
+                responses.setdefault(status, {"description": description, "content": error_body})
+            operation["responses"] = dict(sorted(responses.items()))
+    return result
+
+
+PAGE_SIZE_ERROR = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "Un `page_size` qui n’est pas un nombre entier d’au moins 1.",
+}
+
+
+def _document_page_size_errors(result) -> None:
+    """A paginated list answers an invalid `page_size` with a 400 on that key
+    (config/api/pagination.py): added to the list's documented field errors, or documented
+    beside Django's `{"detail"}` 400 when the list has no filters."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            names = {(p.get("in"), p.get("name")) for p in operation.get("parameters", [])}
+            if ("query", "page_size") not in names:
+                continue
+            responses = operation["responses"]
+            documented = responses.get("400", {}).get("content", {}).get("application/json", {})
+            reference = documented.get("schema", {}).get("$ref", "")
+            component = schemas.get(reference.rsplit("/", 1)[-1]) if reference else None
+            if component is not None and "properties" in component:
+                component["properties"].setdefault("page_size", PAGE_SIZE_ERROR)
+                continue
+            if "400" in responses:
+                continue
+            schemas.setdefault(
+                "PageSizeErrors",
+                {
+                    "type": "object",
+                    "required": ["page_size"],
+                    "properties": {"page_size": PAGE_SIZE_ERROR},
+                },
+            )
+            responses["400"] = {
+                "description": str(_("Paramètre `page_size` invalide, ou requête illisible.")),
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "oneOf": [
+                                {"$ref": "#/components/schemas/PageSizeErrors"},
+                                {"$ref": "#/components/schemas/ErrorDetail"},
+                            ]
+                        }
+                    }
+                },
+            }
