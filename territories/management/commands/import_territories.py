@@ -38,4 +38,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Import aborted, database unchanged: {'; '.join(error.messages)}"
             ) from error
+        except KeyboardInterrupt:
+            # Ctrl-C: the import's transaction was rolled back. Exit like a shell does on
+            # SIGINT (130), with the same one-line message as any other abort.
+            raise CommandError("Import interrupted, database unchanged.", returncode=130) from None
         self.stdout.write(report.summary())
