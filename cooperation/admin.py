@@ -1,9 +1,10 @@
 """Django admin for the registry, used by reviewers to curate records.
 
-The admin edits records with ordinary model forms, but keeps the derived data right: after
-the inlines are saved, `cooperation_geography_refresh` recomputes the reference métropole,
-each partner's relation and the search text, exactly as the services do; dates are typed at
-their precision ("2016", "2016-11", "2016-11-04") and parsed by the same function.
+The forms only read what staff typed; the record is written by the registry's services
+(`cooperation_create` / `cooperation_update`, with its partners and sources), as the API and
+the survey's promotion write it, so every rule of a write holds here too. The forms check
+the same rules first (`check_partners`, `parse_dates`), to show their messages beside the
+fields; dates are typed at their precision ("2016", "2016-11", "2016-11-04").
 """
 
 from django import forms
@@ -11,15 +12,23 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from territories.models import Territory
 
-from .dates import ends_before_start, parse_partial_date
+from .dates import parse_partial_date
 from .models import Cooperation, Partnership, Source, Theme
-from .services import cooperation_delete, cooperation_geography_refresh
+from .services import (
+    DETAIL_FIELDS,
+    PartnerInput,
+    SourceInput,
+    check_partners,
+    cooperation_create,
+    cooperation_delete,
+    cooperation_update,
+    parse_dates,
+)
 
 PARTIAL_DATE_HELP = _("AAAA, AAAA-MM ou AAAA-MM-JJ : ne saisir que la précision connue.")
 
@@ -57,6 +66,10 @@ class MetropolisListFilter(admin.SimpleListFilter):
         return queryset.filter(metropolis_id=int(value))
 
 
+# What the form edits and the services take (beside the dates, typed as text).
+RECORD_FIELDS = ["slug", "themes", *DETAIL_FIELDS]
+
+
 class CooperationAdminForm(forms.ModelForm):
     start = forms.CharField(
         label=_field_label(Cooperation, "start_date"),
@@ -75,25 +88,7 @@ class CooperationAdminForm(forms.ModelForm):
         model = Cooperation
         formfield_callback = _formfield
         # The dates are typed through `start` and `end` at their precision.
-        fields = [
-            "title",
-            "slug",
-            "instrument",
-            "status",
-            "themes",
-            "summary",
-            "description",
-            "governance",
-            "engineering",
-            "funding",
-            "outcomes",
-            "difficulties",
-            "uncertainty_notes",
-            "is_published",
-            "origin",
-            "origin_label",
-            "origin_url",
-        ]
+        fields = RECORD_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,22 +98,15 @@ class CooperationAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        parsed = {}
-        for name in ("start", "end"):
-            try:
-                parsed[name] = parse_partial_date(cleaned_data.get(name, ""))
-            except ValidationError as error:
-                self.add_error(name, error)
-        if len(parsed) == 2:
-            (start_date, _), (end_date, end_precision) = parsed["start"], parsed["end"]
-            if ends_before_start(start_date, end_date, end_precision):
-                self.add_error("end", gettext("La fin précède le début."))
-            else:
-                # The date columns are not form fields: set them here, before the model
-                # validation that follows `clean()`.
-                self.instance.start_date, self.instance.start_precision = parsed["start"]
-                self.instance.end_date, self.instance.end_precision = parsed["end"]
+        try:
+            parse_dates(start=cleaned_data.get("start", ""), end=cleaned_data.get("end", ""))
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned_data
+
+    def record_fields(self) -> dict:
+        """What the services take, as typed: the record's fields, its themes and its dates."""
+        return {name: self.cleaned_data[name] for name in [*RECORD_FIELDS, "start", "end"]}
 
 
 class SourceInlineForm(forms.ModelForm):
@@ -142,32 +130,70 @@ class SourceInlineForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         try:
-            published_on, precision = parse_partial_date(cleaned_data.get("date", ""))
+            parse_partial_date(cleaned_data.get("date", ""))
         except ValidationError as error:
             self.add_error("date", error)
-        else:
-            self.instance.published_on, self.instance.published_precision = (
-                published_on,
-                precision,
-            )
         return cleaned_data
 
 
+def _rows(formset: forms.BaseInlineFormSet) -> list[tuple[int, forms.Form | None, object]]:
+    """The record's rows after this submission, as (position, form, stored row): the
+    submitted rows that stay, and the stored rows the page did not show (added since it
+    was opened, say), which stay as they are."""
+    submitted = {form.instance.pk for form in formset.forms if form.instance.pk}
+    kept = [
+        (form.cleaned_data.get("position") or 0, form, form.instance)
+        for form in formset.forms
+        if form.cleaned_data and not formset._should_delete_form(form)
+    ]
+    unseen = [] if formset.instance._state.adding else formset.get_queryset()
+    unseen = [(row.position, None, row) for row in unseen if row.pk not in submitted]
+    return sorted(kept + unseen, key=lambda item: item[0])
+
+
+def _describe_rows(formset: forms.BaseInlineFormSet) -> None:
+    """Fill in what `formset.save()` would have listed for the admin's change message: the
+    rows added, changed and deleted (the services write them, not the formset)."""
+    kept = [form for _position, form, _row in _rows(formset) if form is not None]
+    formset.new_objects = [form.instance for form in kept if form.instance._state.adding]
+    formset.changed_objects = [
+        (form.instance, form.changed_data)
+        for form in kept
+        if not form.instance._state.adding and form.has_changed()
+    ]
+    formset.deleted_objects = [form.instance for form in formset.deleted_forms if form.instance.pk]
+
+
 class PartnershipInlineFormSet(forms.BaseInlineFormSet):
+    def partner_inputs(self) -> list[PartnerInput]:
+        partners = []
+        for _position, form, row in _rows(self):
+            if form is None:
+                partners.append(PartnerInput(territory=row.territory, role=row.role))
+            elif form.cleaned_data.get("territory"):
+                data = form.cleaned_data
+                partners.append(PartnerInput(territory=data["territory"], role=data["role"]))
+        return partners
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        territories = [
-            form.cleaned_data["territory"]
-            for form in self.forms
-            if form.cleaned_data.get("territory") and not self._should_delete_form(form)
+        try:
+            check_partners(self.partner_inputs())
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["partners"]) from error
+
+
+class SourceInlineFormSet(forms.BaseInlineFormSet):
+    def source_inputs(self) -> list[SourceInput]:
+        fields = ("title", "publisher", "date", "url", "note")
+        return [
+            SourceInput.from_source(row)
+            if form is None
+            else SourceInput(**{name: form.cleaned_data.get(name) or "" for name in fields})
+            for _position, form, row in _rows(self)
         ]
-        if not any(territory.is_metropolis for territory in territories):
-            raise ValidationError(
-                gettext("Une coopération compte au moins une métropole parmi ses partenaires."),
-                code="no_metropolis",
-            )
 
 
 class PartnershipInline(admin.TabularInline):
@@ -190,6 +216,7 @@ class PartnershipInline(admin.TabularInline):
 class SourceInline(admin.StackedInline):
     model = Source
     form = SourceInlineForm
+    formset = SourceInlineFormSet
     formfield_overrides = URL_OVERRIDES
     fields = [("title", "publisher"), ("date", "url"), "note", "position"]
     extra = 0
@@ -277,16 +304,35 @@ class CooperationAdmin(SimpleHistoryAdmin):
             results = results | queryset.search(search_term)
         return results, may_have_duplicates
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The change form writes the record together with its inlines, in `save_related`;
+        # the history page's revert, which has no inlines, writes it in `save_model`.
+        request.cooperation_written_with_inlines = True
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change:
-            # A revert from the history page saves the record without its inlines: keep
-            # the derived data in step with the partners it has now.
-            cooperation_geography_refresh(cooperation=obj)
+        if getattr(request, "cooperation_written_with_inlines", False):
+            return
+        cooperation_update(cooperation=obj, user=request.user, **form.record_fields())
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        cooperation_geography_refresh(cooperation=form.instance)
+        for formset in formsets:
+            _describe_rows(formset)
+        (partners,) = [f for f in formsets if isinstance(f, PartnershipInlineFormSet)]
+        (sources,) = [f for f in formsets if isinstance(f, SourceInlineFormSet)]
+        writes = {
+            **form.record_fields(),
+            "partners": partners.partner_inputs(),
+            "sources": sources.source_inputs(),
+            "user": request.user,
+        }
+        if change:
+            cooperation_update(cooperation=form.instance, **writes)
+        else:
+            created = cooperation_create(**writes)
+            # The admin redirects to, and logs, the object its form built.
+            form.instance.pk, form.instance.slug = created.pk, created.slug
+            form.instance._state.adding = False
 
     def delete_model(self, request, obj):
         cooperation_delete(cooperation=obj, user=request.user)

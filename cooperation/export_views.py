@@ -1,53 +1,69 @@
 """Downloads of the registry: /cooperations/export/<fmt>/?<the list page's query string>."""
 
-from django.http import Http404, HttpResponseBadRequest
+import math
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
+from rest_framework.settings import api_settings
 
-from .exports import DELIMITERS, FORMATS, TABLES, export_response
-from .filters import CooperationFilterSet
-from .models import Cooperation
+from jobs.downloads import export_now_or_later
+from jobs.models import ExportJob
+
+from .export_requests import RegistryExport, filter_errors
+from .exports import FORMATS
+
+__all__ = ["CooperationExportView", "bad_request", "filter_errors"]
 
 
 class CooperationExportView(View):
     """The records of the list page (same filters, same order, same scoping; `page` is
-    ignored) as csv, zip, xlsx, ods or json. `sep=semicolon` for French Excel;
-    `table=partnerships` for the CSV of partners."""
+    ignored) as csv, zip, xlsx, ods, json or geojson. `sep=semicolon` for French Excel;
+    `table=partnerships` for the CSV of partners. Past the thresholds, the file is
+    prepared in the background: the answer is then the job's page.
+
+    Anonymous clients are throttled like the API, by the same throttles with the same
+    counters: a download counts as an API request, so that exports are no way around the
+    API's quota."""
 
     def get(self, request, fmt):
+        wait = self.throttle_wait(request)
+        if wait is not None:
+            return throttled(request, wait)
         if fmt not in FORMATS:
             raise Http404(_("Format d’export inconnu : « %s ».") % fmt)
-        filterset = CooperationFilterSet(
-            request.GET, queryset=Cooperation.objects.visible_to(request.user), request=request
-        )
-        errors = [] if filterset.is_valid() else filter_errors(filterset)
-        sep = request.GET.get("sep", "comma")
-        if sep not in DELIMITERS:
-            errors.append(_("Séparateur inconnu : « %s » (comma ou semicolon).") % sep)
-        table = request.GET.get("table", "cooperations")
-        if table not in TABLES:
-            errors.append(_("Table inconnue : « %s » (cooperations ou partnerships).") % table)
-        if errors:
+        export = RegistryExport.for_request(request, fmt)
+        if errors := export.errors():
             return bad_request(
                 errors, hint=_("Corrigez les filtres sur la page des coopérations, puis réessayez.")
             )
-        return export_response(
-            filterset.qs,
-            fmt=fmt,
-            table=table,
-            delimiter=DELIMITERS[sep],
-            base_url=request.build_absolute_uri("/"),
-        )
+        result = export_now_or_later(request, export)
+        if isinstance(result, ExportJob):
+            return redirect(result)
+        return result
+
+    def throttle_wait(self, request) -> float | None:
+        """Seconds to wait if a throttle of the API refuses this request, else None."""
+        waits = [
+            throttle.wait() or 0
+            for throttle in (cls() for cls in api_settings.DEFAULT_THROTTLE_CLASSES)
+            if not throttle.allow_request(request, self)
+        ]
+        return max(waits) if waits else None
 
 
-def filter_errors(filterset) -> list[str]:
-    """The errors of an invalid FilterSet, one line each, named by the field's label."""
-    form = filterset.form
-    return [
-        f"{form.fields[name].label if name in form.fields else name} : {message}"
-        for name, messages in filterset.errors.items()
-        for message in messages
-    ]
+def throttled(request, wait: float) -> HttpResponse:
+    """A 429 page: too many downloads, and when to try again (also in `Retry-After`)."""
+    seconds = max(1, math.ceil(wait))
+    response = render(
+        request,
+        "cooperation/export_throttled.html",
+        {"minutes": math.ceil(seconds / 60)},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def bad_request(errors: list[str], *, hint: str) -> HttpResponseBadRequest:

@@ -6,13 +6,15 @@ Tables (column names are stable within v1, see docs/data-dictionary.md):
 - ``partnerships``: one row per partner of a cooperation (long format).
 
 Formats: CSV (one table), a zip of both CSV tables, XLSX and ODS (both tables as sheets),
-JSON (cooperations with their partners, themes and sources nested).
+JSON (cooperations with their partners, themes and sources nested), GeoJSON (one feature
+per partner, see `geojson_export`).
 
-CSV, zip and JSON are streamed: records are read with ``iterator(chunk_size=…)`` and their
-partners, themes and sources loaded once per chunk (see `iter_records`), so memory stays
-flat and the number of queries grows with the number of chunks, not of rows. XLSX and ODS
-need a complete file (a zip whose directory comes last), so they are written first — to a
-temporary file that spills to disk beyond a few MiB, which keeps memory flat — then sent.
+This module builds the rows and writes them, the portable way: records are read with
+``iterator(chunk_size=…)`` and their partners, themes and sources loaded once per chunk
+(see `iter_records`), so memory stays flat and the number of queries grows with the number
+of chunks, not of rows. On PostgreSQL, the CSV and JSON come from COPY instead, with the
+same bytes (cooperation/export_copy.py); what a request asks for, and whether it is built
+at once or as a background job, is cooperation/export_requests.py.
 
 Labels (``*_label``, ``theme_labels``) are always French, the portal's language, whatever
 the language of the request, so that a file means the same thing for everybody.
@@ -20,24 +22,30 @@ the language of the request, so that a file means the same thing for everybody.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import tempfile
 import time
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import partial
+from decimal import Decimal
 from itertools import islice
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
+
+from portal import tabular
+
+# Re-exported: export_copy and the survey's exports read them here.
+from portal.tabular import (  # noqa: F401
+    FORMULA_TRIGGERS,
+    UTF8_BOM,
+    Sheet,
+    csv_blocks,
+)
 
 from .dates import format_partial_date
 from .models import (
@@ -103,10 +111,12 @@ PARTNERSHIP_COLUMNS: tuple[str, ...] = (
     "start",
     "status",
     "instrument",
+    "is_contiguous",
+    "distance_km",
 )
 # In JSON, the partners' keys (as in the `partnerships` table), and the columns that are
 # null rather than empty when unknown.
-PARTNER_KEYS = PARTNERSHIP_COLUMNS[2:10]
+PARTNER_KEYS = (*PARTNERSHIP_COLUMNS[2:10], "is_contiguous", "distance_km")
 NULLABLE_IN_JSON = (
     "start",
     "start_precision",
@@ -121,14 +131,9 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 LIST_SEPARATOR = " | "
 CHUNK_SIZE = 500  # records per fetch: about 3 MiB of Python objects, 4 queries
-UTF8_BOM = "\ufeff"
 DELIMITERS = {"comma": ",", "semicolon": ";"}
 # A cell starting with one of these is a formula to Excel and LibreOffice when they open
 # a CSV; the CSV prefixes such a value with an apostrophe (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-XLSX_MAX_CELL_LENGTH = 32_767  # Excel's limit; longer text is cut in XLSX only.
-SPOOL_MAX_BYTES = 8 * 1024 * 1024
-_STREAM_BLOCK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,7 @@ FORMATS: dict[str, ExportFormat] = {
     ),
     "ods": ExportFormat("ods", "application/vnd.oasis.opendocument.spreadsheet"),
     "json": ExportFormat("json", "application/json"),
+    "geojson": ExportFormat("geojson", "application/geo+json"),
 }
 
 
@@ -177,6 +183,9 @@ class PartnerRow(NamedTuple):
     siren: str
     name: str
     category: str
+    territory_id: int
+    is_contiguous: bool | None
+    distance_km: Decimal | None
 
 
 class ThemeRow(NamedTuple):
@@ -208,10 +217,17 @@ class ExportRecord:
     sources: list[SourceRow]
 
 
-def iter_records(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterator[ExportRecord]:
+# Called with each chunk of records as soon as it is loaded, before its rows are written.
+ChunkHook = Callable[[list["ExportRecord"]], None]
+
+
+def iter_records(
+    queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE, on_chunk: ChunkHook | None = None
+) -> Iterator[ExportRecord]:
     """The records of `queryset`, in its order, read `chunk_size` at a time with their
     métropole; partners, themes and sources are loaded for each chunk as plain tuples:
-    1 + 3 queries per chunk, whatever the number of rows.
+    1 + 3 queries per chunk, whatever the number of rows. `on_chunk` sees each chunk
+    before its records are yielded.
 
     Not `prefetch_related`: for every record it builds about ten model instances and three
     querysets, which made the export 3 to 4 times slower, and ties them in reference cycles
@@ -237,6 +253,9 @@ def iter_records(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterato
                 "territory__siren",
                 "territory__name",
                 "territory__category",
+                "territory_id",
+                "is_contiguous",
+                "distance_km",
             )
         ):
             partners[cooperation_id].append(PartnerRow(*values))
@@ -260,9 +279,10 @@ def iter_records(queryset: QuerySet, *, chunk_size: int = CHUNK_SIZE) -> Iterato
             )
         ):
             sources[cooperation_id].append(SourceRow(*values))
-        for cooperation in chunk:
-            pk = cooperation.pk
-            yield ExportRecord(cooperation, partners[pk], themes[pk], sources[pk])
+        loaded = [ExportRecord(c, partners[c.pk], themes[c.pk], sources[c.pk]) for c in chunk]
+        if on_chunk is not None:
+            on_chunk(loaded)
+        yield from loaded
 
 
 def _datetime(value) -> str:
@@ -340,6 +360,8 @@ def partnership_values(record: ExportRecord, partner: PartnerRow, context: RowCo
         cooperation.start,
         cooperation.status,
         cooperation.instrument,
+        partner.is_contiguous,
+        None if partner.distance_km is None else float(partner.distance_km),
     )
 
 
@@ -349,10 +371,11 @@ def table_rows(
     table: str = "cooperations",
     base_url: str = "",
     chunk_size: int = CHUNK_SIZE,
+    on_chunk: ChunkHook | None = None,
 ) -> Iterator[tuple]:
     """The rows (tuples of str, int and bool) of one table, header excluded, streamed."""
     context = RowContext(base_url)
-    for record in iter_records(queryset, chunk_size=chunk_size):
+    for record in iter_records(queryset, chunk_size=chunk_size, on_chunk=on_chunk):
         if table == "cooperations":
             yield cooperation_values(record, context)
         else:
@@ -368,35 +391,6 @@ def _check_table(table: str) -> None:
 # CSV ---------------------------------------------------------------------------------------
 
 
-class _TextBuffer:
-    """The file `csv.writer` writes to: keeps the text until the generator takes it."""
-
-    def __init__(self):
-        self.parts: list[str] = []
-        self.size = 0
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        self.size += len(text)
-        return len(text)
-
-    def drain(self) -> str:
-        text = "".join(self.parts)
-        self.parts.clear()
-        self.size = 0
-        return text
-
-
-def _csv_cell(value, escape_formulas: bool):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if escape_formulas and isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
 def stream_csv(
     queryset: QuerySet,
     *,
@@ -405,6 +399,7 @@ def stream_csv(
     base_url: str = "",
     chunk_size: int = CHUNK_SIZE,
     escape_formulas: bool = True,
+    on_chunk: ChunkHook | None = None,
 ) -> Iterator[bytes]:
     """One table as CSV, in blocks of bytes: UTF-8 with a BOM at the start, RFC 4180
     quoting, CRLF line ends. `base_url` ("https://host") makes the `url` column absolute.
@@ -412,94 +407,26 @@ def stream_csv(
     _check_table(table)
     if delimiter not in DELIMITERS.values():
         raise ValueError(f"Unsupported CSV delimiter {delimiter!r}.")
-    return _csv_blocks(queryset, table, delimiter, base_url, chunk_size, escape_formulas)
-
-
-def _csv_blocks(queryset, table, delimiter, base_url, chunk_size, escape_formulas):
-    rows = table_rows(queryset, table=table, base_url=base_url, chunk_size=chunk_size)
-    yield from csv_blocks(TABLES[table], rows, delimiter=delimiter, escape_formulas=escape_formulas)
-
-
-def csv_blocks(
-    header: Sequence[str],
-    rows: Iterable[Sequence],
-    *,
-    delimiter: str = ",",
-    escape_formulas: bool = True,
-) -> Iterator[bytes]:
-    """Any table as CSV, in blocks of bytes, the way the registry writes it: UTF-8 with a
-    BOM at the start, RFC 4180 quoting, CRLF line ends, booleans as true/false, formulas
-    escaped. `rows` is consumed lazily, one block at a time."""
-    buffer = _TextBuffer()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    buffer.write(UTF8_BOM)
-    writer.writerow(header)
-    cell = partial(_csv_cell, escape_formulas=escape_formulas)
-    for row in rows:
-        writer.writerow(map(cell, row))
-        if buffer.size >= _STREAM_BLOCK:
-            yield buffer.drain().encode("utf-8")
-    yield buffer.drain().encode("utf-8")
+    rows = table_rows(
+        queryset, table=table, base_url=base_url, chunk_size=chunk_size, on_chunk=on_chunk
+    )
+    return csv_blocks(TABLES[table], rows, delimiter=delimiter, escape_formulas=escape_formulas)
 
 
 # Zip of both CSV tables -------------------------------------------------------------------
 
 
-class _ByteSink:
-    """A write-only, non-seekable file for `zipfile`: it then writes each member's sizes
-    after its data (data descriptors), so the archive can be sent as it is produced."""
-
-    def __init__(self):
-        self.parts: list[bytes] = []
-
-    def write(self, data) -> int:
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
-
-    def drain(self) -> bytes:
-        data = b"".join(self.parts)
-        self.parts.clear()
-        return data
-
-
-def stream_zip(
-    queryset: QuerySet,
-    *,
-    delimiter: str = ",",
-    base_url: str = "",
-    chunk_size: int = CHUNK_SIZE,
-) -> Iterator[bytes]:
-    """A zip holding cooperations.csv and partnerships.csv (as `stream_csv` writes them),
-    produced and sent block by block."""
-    if delimiter not in DELIMITERS.values():
-        raise ValueError(f"Unsupported CSV delimiter {delimiter!r}.")
-    return _zip_blocks(queryset, delimiter, base_url, chunk_size)
-
-
-def _zip_blocks(queryset, delimiter, base_url, chunk_size):
-    sink = _ByteSink()
+def write_zip(target: BinaryIO, write_table: Callable[[BinaryIO, str], None]) -> None:
+    """A zip holding cooperations.csv and partnerships.csv into `target`;
+    `write_table(member, table)` writes each CSV."""
     now = time.localtime(time.time())[:6]
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for table in TABLES:
             info = zipfile.ZipInfo(f"{table}.csv", date_time=now)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             with archive.open(info, "w") as member:
-                for block in stream_csv(
-                    queryset,
-                    table=table,
-                    delimiter=delimiter,
-                    base_url=base_url,
-                    chunk_size=chunk_size,
-                ):
-                    member.write(block)
-                    data = sink.drain()
-                    if data:
-                        yield data
-    yield sink.drain()
+                write_table(member, table)
 
 
 # JSON --------------------------------------------------------------------------------------
@@ -514,10 +441,12 @@ def cooperation_object(record: ExportRecord, context: RowContext) -> dict:
         del result[name]
     for name in NULLABLE_IN_JSON:
         result[name] = result[name] or None
-    result["partners"] = [
-        dict(zip(PARTNER_KEYS, partnership_values(record, partner, context)[2:10], strict=True))
-        for partner in record.partners
-    ]
+    result["partners"] = []
+    for partner in record.partners:
+        row = dict(
+            zip(PARTNERSHIP_COLUMNS, partnership_values(record, partner, context), strict=True)
+        )
+        result["partners"].append({key: row[key] for key in PARTNER_KEYS})
     result["themes"] = [{"code": theme.code, "label": theme.label_fr} for theme in record.themes]
     result["sources"] = [
         {
@@ -533,23 +462,27 @@ def cooperation_object(record: ExportRecord, context: RowContext) -> dict:
 
 
 def stream_json(
-    queryset: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SIZE
+    queryset: QuerySet,
+    *,
+    base_url: str = "",
+    chunk_size: int = CHUNK_SIZE,
+    on_chunk: ChunkHook | None = None,
 ) -> Iterator[bytes]:
     """A JSON array of cooperation objects (see `cooperation_object`), one per line,
-    produced and sent block by block."""
-    return _json_blocks(queryset, base_url, chunk_size)
+    produced block by block."""
+    return _json_blocks(queryset, base_url, chunk_size, on_chunk)
 
 
-def _json_blocks(queryset, base_url, chunk_size):
+def _json_blocks(queryset, base_url, chunk_size, on_chunk):
     context = RowContext(base_url)
     encoder = DjangoJSONEncoder(ensure_ascii=False)
     parts, size, separator = ["["], 1, "\n"
-    for record in iter_records(queryset, chunk_size=chunk_size):
+    for record in iter_records(queryset, chunk_size=chunk_size, on_chunk=on_chunk):
         text = separator + encoder.encode(cooperation_object(record, context))
         separator = ",\n"
         parts.append(text)
         size += len(text)
-        if size >= _STREAM_BLOCK:
+        if size >= tabular.STREAM_BLOCK:
             yield "".join(parts).encode("utf-8")
             parts.clear()
             size = 0
@@ -560,170 +493,45 @@ def _json_blocks(queryset, base_url, chunk_size):
 # XLSX and ODS ------------------------------------------------------------------------------
 
 
-# A sheet of a workbook: its name, its header and its rows (consumed once, in order).
-Sheet = tuple[str, Sequence[str], Iterable[Sequence]]
-
-
-def build_xlsx(
-    queryset: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SIZE
-) -> tempfile.SpooledTemporaryFile:
-    """Both tables as sheets of an XLSX workbook (see `write_xlsx`). Returned rewound,
-    ready to send."""
-    return build_workbook(
-        "xlsx", _sheets(queryset, base_url, chunk_size), column_width=_column_width
-    )
-
-
-def build_ods(
-    queryset: QuerySet, *, base_url: str = "", chunk_size: int = CHUNK_SIZE
-) -> tempfile.SpooledTemporaryFile:
-    """Both tables as sheets of an OpenDocument spreadsheet; header bold and frozen.
-    Returned rewound, ready to send."""
-    return build_workbook("ods", _sheets(queryset, base_url, chunk_size))
-
-
-def _sheets(queryset, base_url, chunk_size) -> list[Sheet]:
+def registry_sheets(
+    queryset: QuerySet,
+    *,
+    base_url: str = "",
+    chunk_size: int = CHUNK_SIZE,
+    on_chunk: Callable[[str], ChunkHook | None] = lambda _table: None,
+) -> list[Sheet]:
+    """Both tables as the sheets of a workbook; `on_chunk(table)` gives each sheet's hook."""
     return [
         (
             table,
             columns,
-            table_rows(queryset, table=table, base_url=base_url, chunk_size=chunk_size),
+            table_rows(
+                queryset,
+                table=table,
+                base_url=base_url,
+                chunk_size=chunk_size,
+                on_chunk=on_chunk(table),
+            ),
         )
         for table, columns in TABLES.items()
     ]
 
 
-def build_workbook(
-    fmt: str, sheets: Sequence[Sheet], *, column_width: Callable[[str], int] | None = None
-) -> tempfile.SpooledTemporaryFile:
-    """`sheets` as an xlsx or ods workbook in a temporary file (memory, then disk beyond a
-    few MiB), rewound. `column_width(header)` sets the xlsx column widths."""
-    from .opendocument import write_ods
-
-    output = _spool()
-    try:
-        if fmt == "xlsx":
-            write_xlsx(output, sheets, column_width=column_width or (lambda _name: 16))
-        elif fmt == "ods":
-            write_ods(output, sheets)
-        else:
-            raise ValueError(f"Not a workbook format: {fmt!r}.")
-    except BaseException:
-        output.close()
-        raise
-    output.seek(0)
-    return output
+def write_workbook(
+    target: BinaryIO,
+    fmt: str,
+    sheets: Sequence[Sheet],
+    *,
+    column_width: Callable[[str], int] | None = None,
+) -> None:
+    """`sheets` as an xlsx or ods workbook (see `portal.tabular.write_workbook`), with the
+    registry's column widths unless `column_width` is given."""
+    tabular.write_workbook(target, fmt, sheets, column_width=column_width or registry_column_width)
 
 
-def write_xlsx(target, sheets: Sequence[Sheet], *, column_width: Callable[[str], int]) -> None:
-    """Write `sheets` as an XLSX workbook to the binary file `target` (openpyxl, write-only
-    mode: rows go to temporary files as they come); header bold and frozen; every text
-    cell typed as text, so nothing is ever evaluated as a formula."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
-    for name, columns, rows in sheets:
-        sheet = workbook.create_sheet(title=name)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = column_width(column)
-        header = []
-        for column in columns:
-            cell = WriteOnlyCell(sheet, value=column)
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-
-        def text_cell(value, sheet=sheet):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_CELL_LENGTH]
-            if not value.startswith("="):
-                return value
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # openpyxl would otherwise store it as a formula
-            return cell
-
-        for row in rows:
-            sheet.append([text_cell(value) if isinstance(value, str) else value for value in row])
-    workbook.save(target)
-
-
-def _column_width(name: str) -> int:
+def registry_column_width(name: str) -> int:
     if name in {"title", "summary", "description", "partners", "cooperation_title"}:
         return 48
     if name in {"slug", "cooperation_slug", "url", "sources", "territory_name", "theme_labels"}:
         return 32
     return 16
-
-
-def _spool() -> tempfile.SpooledTemporaryFile:
-    """A file in memory up to SPOOL_MAX_BYTES, on disk beyond; the response closes it."""
-    return tempfile.SpooledTemporaryFile(max_size=SPOOL_MAX_BYTES)
-
-
-# HTTP responses ----------------------------------------------------------------------------
-
-
-def export_filename(fmt: str, *, table: str = "cooperations") -> str:
-    """`cooperations-2026-11-26.csv`; a single-table CSV of partners is `partnerships-…`."""
-    stem = table if fmt == "csv" else "cooperations"
-    return f"{stem}-{timezone.localdate():%Y-%m-%d}.{FORMATS[fmt].extension}"
-
-
-def download_response(content, *, fmt: str, filename: str) -> HttpResponseBase:
-    """An attachment named `filename`: `content` is either blocks of bytes (streamed as
-    they come) or a file (sent, then closed). Private to the requester's cache: what an
-    export holds depends on who asks."""
-    if hasattr(content, "read"):
-        response = FileResponse(
-            content, as_attachment=True, filename=filename, content_type=FORMATS[fmt].content_type
-        )
-    else:
-        response = StreamingHttpResponse(content, content_type=FORMATS[fmt].content_type)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        response["X-Accel-Buffering"] = "no"  # let a proxy (nginx) pass blocks on at once
-    response["Cache-Control"] = "private"
-    return response
-
-
-def export_response(
-    queryset: QuerySet,
-    *,
-    fmt: str,
-    table: str = "cooperations",
-    delimiter: str = ",",
-    base_url: str = "",
-) -> HttpResponseBase:
-    """The download of `queryset` (already scoped and filtered by the caller) in `fmt`:
-    csv (the one `table`), zip, xlsx, ods or json."""
-    if fmt not in FORMATS:
-        raise ValueError(f"Unknown export format {fmt!r}.")
-    _check_table(table)
-    filename = export_filename(fmt, table=table)
-    streamed: dict[str, Callable[[], Iterable[bytes]]] = {
-        "csv": lambda: stream_csv(queryset, table=table, delimiter=delimiter, base_url=base_url),
-        "zip": lambda: stream_zip(queryset, delimiter=delimiter, base_url=base_url),
-        "json": lambda: stream_json(queryset, base_url=base_url),
-    }
-    if fmt in streamed:
-        content = streamed[fmt]()
-    else:
-        build = build_xlsx if fmt == "xlsx" else build_ods
-        content = build(queryset, base_url=base_url)
-    # Private: the content depends on who asks (staff see unpublished records).
-    return download_response(content, fmt=fmt, filename=filename)
-
-
-def csv_response(
-    queryset: QuerySet,
-    *,
-    table: str = "cooperations",
-    delimiter: str = ",",
-    base_url: str = "",
-) -> StreamingHttpResponse:
-    """A streamed CSV download of one table (for callers such as the API's ?format=csv)."""
-    return export_response(queryset, fmt="csv", table=table, delimiter=delimiter, base_url=base_url)

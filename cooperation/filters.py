@@ -1,9 +1,13 @@
 """The one FilterSet behind /cooperations/, its exports and /api/v1/cooperations/."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from portal.collation import french
 from territories.models import Territory, TerritoryCategory, TerritoryKind
 
 from .models import (
@@ -16,8 +20,49 @@ from .models import (
 )
 
 
-def _partner_subquery(**conditions):
-    return Partnership.objects.filter(**conditions).values("cooperation_id")
+def _partner_subquery(*conditions, **lookups):
+    return Partnership.objects.filter(*conditions, **lookups).values("cooperation_id")
+
+
+class DistanceBand(models.TextChoices):
+    """Bands of a partner's distance to the reference métropole (lower bound included)."""
+
+    UNDER_25 = "under-25", _("Moins de 25 km")
+    FROM_25_TO_50 = "25-50", _("De 25 à 50 km")
+    FROM_50_TO_100 = "50-100", _("De 50 à 100 km")
+    FROM_100_TO_200 = "100-200", _("De 100 à 200 km")
+    OVER_200 = "over-200", _("200 km et plus")
+
+
+DISTANCE_BOUNDS = {
+    DistanceBand.UNDER_25: (None, 25),
+    DistanceBand.FROM_25_TO_50: (25, 50),
+    DistanceBand.FROM_50_TO_100: (50, 100),
+    DistanceBand.FROM_100_TO_200: (100, 200),
+    DistanceBand.OVER_200: (200, None),
+}
+
+
+def distance_condition(band: str, prefix: str = "") -> Q:
+    """Partners whose distance to the métropole lies in `band` (`prefix`: the lookup path
+    from the queried model to Partnership, e.g. "partnerships__")."""
+    low, high = DISTANCE_BOUNDS[band]
+    condition = Q(**{f"{prefix}distance_km__isnull": False})
+    if low is not None:
+        condition &= Q(**{f"{prefix}distance_km__gte": low})
+    if high is not None:
+        condition &= Q(**{f"{prefix}distance_km__lt": high})
+    return condition
+
+
+def sort_keys(value) -> list[str]:
+    """The keys of an `ordering` parameter, without the empty ones that `?ordering=,` gives
+    (django-filter's own OrderingFilter drops them too)."""
+    return [param for param in value or [] if param]
+
+
+# Text sort keys, ordered by French collation rather than by code point.
+COLLATED_FIELDS = ("title",)
 
 
 class CooperationOrderingFilter(django_filters.OrderingFilter):
@@ -25,15 +70,43 @@ class CooperationOrderingFilter(django_filters.OrderingFilter):
     broken by title then id so that pages never repeat or skip a record."""
 
     def filter(self, qs, value):
+        value = sort_keys(value)
         if not value:
             return qs
         keys = []
+        if any(self.param_map[param.lstrip("-")] == "partner_count" for param in value):
+            # Counted only when sorting by it: never in the paginator's count or the facets.
+            qs = qs.with_partner_count()
         for param in value:
-            field = F(self.param_map[param.lstrip("-")])
-            keys.append(
-                field.desc(nulls_last=True) if param.startswith("-") else field.asc(nulls_last=True)
-            )
-        return qs.order_by(*keys, "title", "id")
+            name = self.param_map[param.lstrip("-")]
+            # Titles in French alphabetical order ("Pôle" before "Protocole").
+            field = french(name) if name in COLLATED_FIELDS else F(name)
+            # Undated records last whatever the direction; titles are never empty, and an
+            # order without NULLS LAST is the one their index serves on SQLite.
+            nulls = {} if name in COLLATED_FIELDS else {"nulls_last": True}
+            keys.append(field.desc(**nulls) if param.startswith("-") else field.asc(**nulls))
+        return qs.order_by(*keys, french("title"), "id")
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true / false (or 1 / 0), empty for no filter; anything else is an error rather
+    than silently no filter, as a NullBooleanField would have it."""
+
+    widget = forms.TextInput
+    TRUE, FALSE = ("true", "True", "1"), ("false", "False", "0")
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if value in self.TRUE or value is True:
+            return True
+        if value in self.FALSE or value is False:
+            return False
+        raise ValidationError(_("Valeur attendue : true ou false."), code="invalid")
+
+
+class StrictBooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
 
 
 class CooperationFilterSet(django_filters.FilterSet):
@@ -87,6 +160,15 @@ class CooperationFilterSet(django_filters.FilterSet):
         method="filter_relation",
         help_text=_("Au moins un partenaire dans cette relation à la métropole ; répétable."),
     )
+    distance = django_filters.MultipleChoiceFilter(
+        label=_("Distance à la métropole"),
+        choices=DistanceBand.choices,
+        method="filter_distance",
+        help_text=_(
+            "Au moins un partenaire (hors la métropole de référence) à cette distance de la "
+            "métropole, entre leurs points représentatifs ; répétable."
+        ),
+    )
     region = django_filters.ModelMultipleChoiceFilter(
         label=_("Région"),
         queryset=Territory.objects.of_kind(TerritoryKind.REGION),
@@ -131,16 +213,11 @@ class CooperationFilterSet(django_filters.FilterSet):
         model = Cooperation
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        # Annotated before any filter runs, so that `ordering=partners` can sort on it.
-        self.queryset = self.queryset.with_partner_count()
-
     @property
     def qs(self):
         queryset = super().qs
         ordering = (self.form.cleaned_data or {}).get("ordering") if self.is_bound else None
-        return queryset if ordering else queryset.ordered_by_start()
+        return queryset if sort_keys(ordering) else queryset.ordered_by_start()
 
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
@@ -165,6 +242,14 @@ class CooperationFilterSet(django_filters.FilterSet):
     def filter_relation(self, queryset, name, value):
         return queryset.filter(pk__in=_partner_subquery(relation__in=value)) if value else queryset
 
+    def filter_distance(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q()
+        for band in value:
+            condition |= distance_condition(band)
+        return queryset.filter(pk__in=_partner_subquery(condition))
+
     def filter_region(self, queryset, name, value):
         if not value:
             return queryset
@@ -172,3 +257,60 @@ class CooperationFilterSet(django_filters.FilterSet):
             Q(territory__in=value) | Q(territory__containments_as_content__container__in=value)
         ).values("cooperation_id")
         return queryset.filter(pk__in=partners)
+
+    # Filters behind the statistics (cooperation.statistics): each figure links to the
+    # list with them, so that the list's count equals the figure.
+    has_start_date = StrictBooleanFilter(
+        label=_("Date de début connue"),
+        field_name="start_date",
+        lookup_expr="isnull",
+        exclude=True,
+        help_text=_("true : fiches dont la date de début est connue ; false : fiches sans date."),
+    )
+    has_engineering = StrictBooleanFilter(
+        label=_("Ingénierie dédiée renseignée"),
+        method="filter_has_text",
+        help_text=_("true : fiches qui décrivent une ingénierie dédiée ; false : les autres."),
+    )
+    has_funding = StrictBooleanFilter(
+        label=_("Financement renseigné"),
+        method="filter_has_text",
+        help_text=_("true : fiches qui décrivent un financement ; false : les autres."),
+    )
+    has_difficulties = StrictBooleanFilter(
+        label=_("Difficultés renseignées"),
+        method="filter_has_text",
+        help_text=_("true : fiches qui déclarent des difficultés ; false : les autres."),
+    )
+    partners_min = django_filters.NumberFilter(
+        label=_("Partenaires, au moins"),
+        field_name="partner_count",
+        lookup_expr="gte",
+        method="filter_partners_min",
+        min_value=0,
+        max_value=100000,
+        help_text=_("Nombre minimal de partenaires (la métropole de référence comprise)."),
+    )
+    partners_max = django_filters.NumberFilter(
+        label=_("Partenaires, au plus"),
+        field_name="partner_count",
+        lookup_expr="lte",
+        method="filter_partners_max",
+        min_value=0,
+        max_value=100000,
+        help_text=_("Nombre maximal de partenaires (la métropole de référence comprise)."),
+    )
+
+    def filter_has_text(self, queryset, name, value):
+        """`has_<field>`: the text field is filled (true) or empty (false)."""
+        if value is None:
+            return queryset
+        empty = Q(**{name.removeprefix("has_"): ""})
+        return queryset.exclude(empty) if value else queryset.filter(empty)
+
+    def filter_partners_min(self, queryset, name, value):
+        # The partner count is computed only where a filter or the sort needs it.
+        return queryset.with_partner_count().filter(partner_count__gte=value)
+
+    def filter_partners_max(self, queryset, name, value):
+        return queryset.with_partner_count().filter(partner_count__lte=value)

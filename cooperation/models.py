@@ -1,10 +1,12 @@
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.querysets import StableOrderQuerySet
 from territories.models import Territory
 from territories.text import search_terms
 
@@ -84,6 +86,7 @@ class PartnerRelation(models.TextChoices):
 
     REFERENCE = "reference", _("Métropole de référence")
     MEMBER = "member", _("Dans la métropole")
+    CONTIGUOUS = "contiguous", _("Contigu à la métropole")
     SAME_DEPARTMENT = "same_department", _("Même département")
     SAME_REGION = "same_region", _("Même région")
     OTHER_REGION = "other_region", _("Autre région")
@@ -91,7 +94,7 @@ class PartnerRelation(models.TextChoices):
     UNKNOWN = "unknown", _("Non déterminée")
 
 
-class CooperationQuerySet(models.QuerySet):
+class CooperationQuerySet(StableOrderQuerySet):
     def published(self):
         """Records visible to the public."""
         return self.filter(is_published=True)
@@ -122,8 +125,22 @@ class CooperationQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def with_partner_count(self):
-        """Annotate `partner_count`."""
-        return self.annotate(partner_count=Count("partnerships", distinct=True))
+        """Annotate `partner_count`, as a correlated subquery on the partnerships' index
+        rather than a join and a GROUP BY: the row count is untouched (a paginator's COUNT
+        leaves it out), and no other join (e.g. themes) can inflate it. Annotating twice
+        (a filter on the count, then a sort by it) keeps the first."""
+        if "partner_count" in self.query.annotations:
+            return self
+        partners = (
+            Partnership.objects.filter(cooperation=OuterRef("pk"))
+            .order_by()
+            .values("cooperation")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            partner_count=Coalesce(Subquery(partners, output_field=models.IntegerField()), 0)
+        )
 
     def with_related(self):
         """Everything a list, a detail or an export shows, in a fixed number of queries."""
@@ -145,10 +162,8 @@ class CooperationQuerySet(models.QuerySet):
         """Most recent first; undated records last."""
         return self.order_by(F("start_date").desc(nulls_last=True), "title", "id")
 
-    def with_stable_order(self):
-        """Keep the current ordering and break ties by title then primary key."""
-        ordering = self.query.order_by or self.model._meta.ordering
-        return self.order_by(*ordering, "title", "pk")
+    def tie_breakers(self) -> tuple:
+        return ("title", "pk")
 
     def with_role_of(self, territory: Territory):
         """Annotate `territory_role` and `territory_relation`, those of `territory` as a partner."""
@@ -254,6 +269,9 @@ class Cooperation(models.Model):
         indexes = [
             models.Index(fields=["is_published", "start_date"], name="cooperation_pub_start"),
             models.Index(fields=["updated_at"], name="cooperation_updated"),
+            # The orders of the list (most recent first with undated records last; by title
+            # in French collation) are written by migrations 0005 and 0007 for each
+            # database: their SQL differs (NULLS LAST, the collation's name).
         ]
 
     def __str__(self) -> str:
@@ -303,8 +321,7 @@ class Partnership(models.Model):
         default=PartnerRelation.UNKNOWN,
         editable=False,
     )
-    # Room for geometry (a later import of contours): contiguity and distance to the
-    # métropole stay empty until then rather than being guessed.
+    # Computed from the contours (`import_geometry`): empty without them, never guessed.
     is_contiguous = models.BooleanField(_("contigu à la métropole"), null=True, editable=False)
     distance_km = models.DecimalField(
         _("distance à la métropole (km)"),

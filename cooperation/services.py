@@ -15,10 +15,20 @@ from territories.models import Territory
 from territories.text import normalize_search_text
 
 from .dates import ends_before_start, parse_partial_date
-from .geography import containers_by_territory, partner_relation, reference_metropolis
+from .geography import (
+    MetropolisSurroundings,
+    containers_by_territory,
+    metropolis_surroundings,
+    partner_contiguity,
+    partner_distance_km,
+    partner_places,
+    partner_relation,
+    reference_metropolis,
+)
 from .models import Cooperation, PartnerRole, Partnership, Source, Theme
 
-DETAIL_FIELDS = (
+# What a record says of the cooperation (what the seed and a survey entry describe)…
+DESCRIPTIVE_FIELDS = (
     "title",
     "summary",
     "description",
@@ -30,11 +40,9 @@ DETAIL_FIELDS = (
     "outcomes",
     "difficulties",
     "uncertainty_notes",
-    "is_published",
-    "origin",
-    "origin_label",
-    "origin_url",
 )
+# …and every field a write may set beside the slug, themes, dates, partners and sources.
+DETAIL_FIELDS = (*DESCRIPTIVE_FIELDS, "is_published", "origin", "origin_label", "origin_url")
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,17 @@ class SourceInput:
     date: str = ""
     url: str = ""
     note: str = ""
+
+    @classmethod
+    def from_source(cls, source: Source) -> SourceInput:
+        """A stored citation as the services take it (its date typed at its precision)."""
+        return cls(
+            title=source.title,
+            publisher=source.publisher,
+            date=source.date,
+            url=source.url,
+            note=source.note,
+        )
 
 
 @transaction.atomic
@@ -69,7 +88,7 @@ def cooperation_create(
 ) -> Cooperation:
     """Create a record with its partners (at least one métropole), themes and sources.
     `change_reason`, when given, is written on the history rows of the change."""
-    _check_partners(partners)
+    check_partners(partners)
     cooperation = Cooperation(
         title=title, instrument=instrument, slug=slug or _unique_slug(title), **details
     )
@@ -99,7 +118,7 @@ def cooperation_update(
     if unknown:
         raise ValueError(f"Unknown cooperation fields: {', '.join(sorted(unknown))}")
     if partners is not None:
-        _check_partners(partners)
+        check_partners(partners)
     dates = {key: changes.pop(key) for key in ("start", "end") if key in changes}
     for name, value in changes.items():
         setattr(cooperation, name, value)
@@ -171,7 +190,7 @@ def partnership_remove(*, partnership: Partnership, user=None) -> None:
         PartnerInput(territory=p.territory, role=p.role)
         for p in cooperation.partnerships.select_related("territory").exclude(pk=partnership.pk)
     ]
-    _check_partners(remaining)
+    check_partners(remaining)
     partnership._history_user = user
     partnership.delete()
     cooperation_geography_refresh(cooperation=cooperation)
@@ -208,21 +227,40 @@ def source_remove(*, source: Source, user=None) -> None:
 
 
 @transaction.atomic
-def cooperation_geography_refresh(*, cooperation: Cooperation) -> None:
-    """Recompute the reference métropole, each partner's relation to it, and the search
-    text (partner names included)."""
+def cooperation_geography_refresh(
+    *,
+    cooperation: Cooperation,
+    surroundings_by_metropolis: dict[int, MetropolisSurroundings | None] | None = None,
+) -> None:
+    """Recompute the reference métropole, each partner's relation, contiguity and distance
+    to it, and the search text (partner names included). `surroundings_by_metropolis`, a
+    cache filled as it goes, lets a refresh of many records read each métropole once."""
     partnerships = list(cooperation.partnerships.select_related("territory"))
     metropolis = reference_metropolis(partnerships)
     containers = containers_by_territory(
         [p.territory_id for p in partnerships] + ([metropolis.pk] if metropolis else [])
     )
+    surroundings = places = None
+    if metropolis is not None:
+        cache = {} if surroundings_by_metropolis is None else surroundings_by_metropolis
+        if metropolis.pk not in cache:
+            cache[metropolis.pk] = metropolis_surroundings(metropolis)
+        surroundings = cache[metropolis.pk]
+    if surroundings is not None:
+        places = partner_places([p.territory for p in partnerships], surroundings)
     changed = []
     for partnership in partnerships:
-        relation = partner_relation(partnership.territory, metropolis, containers)
-        if partnership.relation != relation:
-            partnership.relation = relation
+        territory = partnership.territory
+        contiguous = distance = None
+        if metropolis is not None:
+            contiguous = partner_contiguity(territory, metropolis, surroundings, places)
+            distance = partner_distance_km(territory, metropolis, surroundings, places)
+        relation = partner_relation(territory, metropolis, containers, contiguous=contiguous)
+        computed = (relation, contiguous, distance)
+        if (partnership.relation, partnership.is_contiguous, partnership.distance_km) != computed:
+            partnership.relation, partnership.is_contiguous, partnership.distance_km = computed
             changed.append(partnership)
-    Partnership.objects.bulk_update(changed, ["relation"])
+    Partnership.objects.bulk_update(changed, ["relation", "is_contiguous", "distance_km"])
     search_text = normalize_search_text(
         " ".join(
             [cooperation.title, cooperation.summary, cooperation.description]
@@ -236,16 +274,21 @@ def cooperation_geography_refresh(*, cooperation: Cooperation) -> None:
 
 
 def registry_geography_refresh() -> int:
-    """Recompute every record's geography, e.g. after a new release of the reference data.
-    Returns the number of records processed."""
+    """Recompute every record's geography, e.g. after a new release of the reference data
+    or of the contours. Returns the number of records processed."""
     count = 0
+    surroundings: dict[int, MetropolisSurroundings | None] = {}
     for cooperation in Cooperation.objects.order_by("pk").iterator(chunk_size=500):
-        cooperation_geography_refresh(cooperation=cooperation)
+        cooperation_geography_refresh(
+            cooperation=cooperation, surroundings_by_metropolis=surroundings
+        )
         count += 1
     return count
 
 
-def _check_partners(partners: Sequence[PartnerInput]) -> None:
+def check_partners(partners: Sequence[PartnerInput]) -> None:
+    """The partner rules of every write (services, API, admin, survey): no territory twice,
+    at least one métropole, known roles. Raises ValidationError on `partners`."""
     territories = [p.territory.pk for p in partners]
     if len(territories) != len(set(territories)):
         raise ValidationError({"partners": _("Un même territoire figure deux fois.")})
@@ -258,20 +301,26 @@ def _check_partners(partners: Sequence[PartnerInput]) -> None:
             raise ValidationError({"partners": _("Rôle inconnu : « %s ».") % partner.role})
 
 
-def _set_dates(cooperation: Cooperation, *, start: str, end: str) -> None:
-    errors = {}
+def parse_dates(*, start: str, end: str) -> dict:
+    """The date rules of every write: each date typed at its precision ("2016", "2016-11",
+    "2016-11-04"), the end not before the start. Returns the model's four date fields;
+    raises ValidationError on `start` / `end`."""
+    errors, fields = {}, {}
     for name, value in (("start", start), ("end", end)):
         try:
-            date, precision = parse_partial_date(value)
+            fields[f"{name}_date"], fields[f"{name}_precision"] = parse_partial_date(value)
         except ValidationError as error:
             errors[name] = error.messages
-            continue
-        setattr(cooperation, f"{name}_date", date)
-        setattr(cooperation, f"{name}_precision", precision)
     if errors:
         raise ValidationError(errors)
-    if ends_before_start(cooperation.start_date, cooperation.end_date, cooperation.end_precision):
+    if ends_before_start(fields["start_date"], fields["end_date"], fields["end_precision"]):
         raise ValidationError({"end": _("La fin précède le début.")})
+    return fields
+
+
+def _set_dates(cooperation: Cooperation, *, start: str, end: str) -> None:
+    for name, value in parse_dates(start=start, end=end).items():
+        setattr(cooperation, name, value)
 
 
 def _replace_partners(

@@ -2,6 +2,8 @@
 record. Reads come from CooperationQuerySet methods, the shared CooperationFilterSet and
 `facets.facets_for`; visibility from `Cooperation.objects.visible_to`."""
 
+from urllib.parse import urlencode
+
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -10,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django.views.generic import DetailView
 
-from territories.listing import FilteredListView, current_ordering, query_without
+from portal.listing import FilteredListView, current_ordering, query_without
+from portal.typography import labelled
 
+from .citations import FORMATS as CITATION_FORMATS
 from .facets import facets_for
 from .filters import CooperationFilterSet
+from .maps import cooperation_maps
 from .models import Cooperation
 
 PAGE_SIZE = 20
@@ -42,6 +47,12 @@ EXPORTS = (
     ("xlsx", "", _("Excel (XLSX)"), _("Classeur Microsoft Excel")),
     ("ods", "", _("LibreOffice (ODS)"), _("Classeur OpenDocument")),
     ("json", "", _("JSON"), _("Pour les traitements automatisés")),
+    (
+        "geojson",
+        "",
+        _("GeoJSON (carte)"),
+        _("Une entité par partenaire, avec son contour, pour un logiciel de cartographie"),
+    ),
     (
         "zip",
         "",
@@ -75,7 +86,11 @@ class CooperationListView(FilteredListView):
         context["active_filters"] = active_filters(self.filterset, facets, query)
         context["sort_options"] = SORT_OPTIONS
         context["current_ordering"] = current_ordering(self.filterset) or SORT_OPTIONS[0][0]
+        context["default_ordering"] = SORT_OPTIONS[0][0]
         context["export_links"] = export_links(query)
+        context["citation_links"] = citation_links(query)
+        # Each record's link carries the list's query, for its way back (`from`).
+        context["from_query"] = f"?{urlencode({'from': query.urlencode()})}" if query else ""
         return context
 
 
@@ -101,8 +116,21 @@ class CooperationDetailView(DetailView):
             for name in TEXT_SECTIONS
             if getattr(cooperation, name).strip()
         ]
+        context["maps"] = cooperation_maps(cooperation)
         context["absolute_url"] = self.request.build_absolute_uri(cooperation.get_absolute_url())
         context["consulted_on"] = timezone.localdate()
+        back_query = list_query_from(self.request.GET.get("from", ""))
+        context["back_is_filtered"] = bool(back_query)
+        context["back_url"] = reverse("cooperation:list") + (f"?{back_query}" if back_query else "")
+        context["citation_links"] = [
+            {
+                "label": citation_format.label,
+                "url": reverse(
+                    "cooperation:citation", kwargs={"slug": cooperation.slug, "fmt": fmt}
+                ),
+            }
+            for fmt, citation_format in CITATION_FORMATS.items()
+        ]
         return context
 
 
@@ -126,7 +154,7 @@ def active_filters(filterset, facets: dict, query: QueryDict) -> list[dict]:
             if value:
                 tags.append(
                     {
-                        "label": f"{facet.label} : {labels.get(value, value)}",
+                        "label": labelled(facet.label, labels.get(value, value)),
                         "url": query_without(query, facet.name, value),
                     }
                 )
@@ -137,7 +165,27 @@ def active_filters(filterset, facets: dict, query: QueryDict) -> list[dict]:
         year = form[name].value()
         if year not in (None, ""):
             tags.append({"label": wording % {"year": year}, "url": query_without(query, name)})
+    # The filters the statistics' links use (yes/no, partner counts).
+    for name in STATISTICS_FILTERS:
+        value = form[name].value()
+        if value in (None, ""):
+            continue
+        cleaned = getattr(form, "cleaned_data", {}).get(name)
+        if isinstance(cleaned, bool):
+            value = _("oui") if cleaned else _("non")
+        label = f"{form.fields[name].label} : {value}"
+        tags.append({"label": label, "url": query_without(query, name)})
     return tags
+
+
+STATISTICS_FILTERS = (
+    "has_start_date",
+    "has_engineering",
+    "has_funding",
+    "has_difficulties",
+    "partners_min",
+    "partners_max",
+)
 
 
 def export_links(query: QueryDict) -> list[dict]:
@@ -159,3 +207,37 @@ def export_links(query: QueryDict) -> list[dict]:
             }
         )
     return links
+
+
+def citation_links(query: QueryDict) -> list[dict]:
+    """A link per citation format for the records of the list (minus `page`: every page)."""
+    kept = query.copy()
+    kept.pop("page", None)
+    encoded = kept.urlencode()
+    links = []
+    for fmt, citation_format in CITATION_FORMATS.items():
+        url = reverse("cooperation:citations", kwargs={"fmt": fmt})
+        links.append(
+            {
+                "format": fmt,
+                "label": citation_format.label,
+                "url": f"{url}?{encoded}" if encoded else url,
+            }
+        )
+    return links
+
+
+# What `from` may carry back to the list: its filters and its page, nothing else.
+LIST_PARAMETERS = (*CooperationFilterSet.base_filters, "page")
+
+
+def list_query_from(value: str) -> str:
+    """The list's query string that a record page received in `from` (the list it was
+    opened from), re-encoded and limited to the list's own parameters: the way back is
+    always a page of /cooperations/, never an address someone else chose."""
+    received = QueryDict(value[:2000])
+    kept = QueryDict(mutable=True)
+    for name in LIST_PARAMETERS:
+        if values := [item for item in received.getlist(name) if item]:
+            kept.setlist(name, values)
+    return kept.urlencode()

@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from config.api.fields import AbsoluteURLField
+from config.api.storable_text import StorableTextMixin
 from territories.api.serializers import (
     BlankAsNullCharField,
     BlankAsNullChoiceField,
@@ -67,6 +69,20 @@ HELP = {
 
 
 # Fields ------------------------------------------------------------------------------------
+
+
+class WholeItemMixin:
+    """For the items of a list that replaces a record's list (partners, sources): each item
+    is validated whole even in a partial update (PATCH) of the record, whose partiality DRF
+    would otherwise extend to the items, letting through an item without its required
+    fields."""
+
+    def run_validation(self, data=empty):
+        if self.root is self or not getattr(self.root, "partial", False):
+            return super().run_validation(data)
+        item = type(self)(data=data, context=self.context)
+        item.is_valid(raise_exception=True)
+        return item.validated_data
 
 
 class NullAsBlankMixin:
@@ -239,10 +255,37 @@ class PartnershipSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text=_("Libellé de la relation, dans la langue de la requête."),
     )
+    is_contiguous = serializers.BooleanField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Vrai si le partenaire a une frontière commune avec la métropole de référence "
+            "(un point de contact suffit) sans la recouvrir ; null pour la métropole "
+            "elle-même ou quand un contour manque."
+        ),
+    )
+    distance_km = serializers.FloatField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "Distance à vol d’oiseau, en km (une décimale), entre les points représentatifs "
+            "du partenaire et de la métropole de référence ; null pour la métropole "
+            "elle-même ou quand un contour manque."
+        ),
+    )
 
     class Meta:
         model = Partnership
-        fields = ["id", "territory", "role", "role_label", "relation", "relation_label"]
+        fields = [
+            "id",
+            "territory",
+            "role",
+            "role_label",
+            "relation",
+            "relation_label",
+            "is_contiguous",
+            "distance_km",
+        ]
         read_only_fields = fields
         extra_kwargs = {
             "id": {
@@ -399,7 +442,7 @@ class CSVOptionsSerializer(serializers.Serializer):
 # Writing -----------------------------------------------------------------------------------
 
 
-class PartnerInputSerializer(serializers.Serializer):
+class PartnerInputSerializer(StorableTextMixin, WholeItemMixin, serializers.Serializer):
     """A partner to add: its territory as `<kind>:<code>` and its role."""
 
     territory = TerritoryReferenceField(
@@ -415,7 +458,7 @@ class PartnerInputSerializer(serializers.Serializer):
     )
 
 
-class PartnershipUpdateSerializer(serializers.Serializer):
+class PartnershipUpdateSerializer(StorableTextMixin, serializers.Serializer):
     """A partner's new role (to change its territory, remove it and add the other one)."""
 
     role = serializers.ChoiceField(
@@ -424,7 +467,7 @@ class PartnershipUpdateSerializer(serializers.Serializer):
     )
 
 
-class SourceInputSerializer(serializers.Serializer):
+class SourceInputSerializer(StorableTextMixin, WholeItemMixin, serializers.Serializer):
     """A citation to attach to a record."""
 
     title = serializers.CharField(max_length=300, help_text=_("Titre du document cité."))
@@ -436,7 +479,7 @@ class SourceInputSerializer(serializers.Serializer):
     note = NullAsBlankCharField(required=False, help_text=_("Remarque sur la source."))
 
 
-class CooperationWriteSerializer(serializers.ModelSerializer):
+class CooperationWriteSerializer(StorableTextMixin, serializers.ModelSerializer):
     """What staff send to create or change a record. Partners and sources, when given,
     replace the record's ones; themes are given by code."""
 

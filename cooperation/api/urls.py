@@ -1,5 +1,6 @@
 from config.api.routers import Router
 
+from .statistics import StatisticsViewSet
 from .views import (
     CooperationViewSet,
     InstrumentViewSet,
@@ -27,4 +28,5 @@ router.register(
 )
 router.register("themes", ThemeViewSet, basename="theme")
 router.register("instruments", InstrumentViewSet, basename="instrument")
+router.register("statistics", StatisticsViewSet, basename="statistics")
 urlpatterns = router.urls

@@ -6,8 +6,11 @@ queryset below starts from it, so an unpublished record is a 404 for the public 
 route (list, detail, nested routes, CSV). Who may write is the default permission class,
 config.api.permissions.IsStaffOrReadOnly. Writes go through cooperation.services."""
 
+from dataclasses import replace
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,8 +30,13 @@ from config.api.schema import (
     error_response,
     field_errors_serializer,
 )
+from jobs.api.serializers import ExportJobSerializer
+from jobs.api.views import accepted
+from jobs.downloads import export_now_or_later
+from jobs.models import ExportJob
 
-from ..exports import DELIMITERS, csv_response
+from ..export_requests import RegistryExport
+from ..exports import DELIMITERS
 from ..filters import CooperationFilterSet
 from ..models import Cooperation, Instrument, Partnership, Source, Theme
 from ..services import (
@@ -43,6 +51,7 @@ from ..services import (
     source_remove,
     source_update,
 )
+from .citations import CitationActionsMixin
 from .renderers import CSVRenderer
 from .serializers import (
     CooperationSerializer,
@@ -107,7 +116,13 @@ WRITE_DENIED = {401: NOT_AUTHENTICATED, 403: PERMISSION_DENIED}
 
 CSV_DESCRIPTION = _(
     "Export CSV (UTF-8 avec BOM, séparateur virgule) de toute la sélection filtrée, sans "
-    "pagination, diffusé au fil de l’eau."
+    "pagination, envoyé avec sa longueur (Content-Length)."
+)
+CSV_JOB_DESCRIPTION = _(
+    "Sélection trop volumineuse pour un envoi immédiat (plus de EXPORT_JOB_MIN_ROWS "
+    "lignes, 200 000 par défaut) : le fichier est préparé en arrière-plan. Location donne "
+    "l’adresse à interroger (/api/v1/exports/<id>/), qui redirige vers le fichier une fois "
+    "prêt. Sans jeton, renvoyez le cookie de session reçu avec cette réponse."
 )
 
 
@@ -157,6 +172,7 @@ CSV_DESCRIPTION = _(
                 CooperationSerializer, description=_("Une page de coopérations.")
             ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
+            202: OpenApiResponse(ExportJobSerializer, description=CSV_JOB_DESCRIPTION),
             400: OpenApiResponse(
                 FILTER_ERRORS,
                 description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
@@ -212,7 +228,7 @@ CSV_DESCRIPTION = _(
         responses={204: None, **WRITE_DENIED, 404: COOPERATION_NOT_FOUND},
     ),
 )
-class CooperationViewSet(viewsets.ModelViewSet):
+class CooperationViewSet(CitationActionsMixin, viewsets.ModelViewSet):
     """Cooperation records: public reads of published records, staff writes."""
 
     lookup_field = "slug"
@@ -246,16 +262,14 @@ class CooperationViewSet(viewsets.ModelViewSet):
 
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == CSVRenderer.format:
-            options = CSVOptionsSerializer(data=request.query_params)
-            options.is_valid(raise_exception=True)
-            # The export loads the related rows itself, chunk by chunk.
-            selection = self.filter_queryset(Cooperation.objects.visible_to(request.user))
-            return csv_response(
-                selection,
-                table=options.validated_data["table"],
-                delimiter=DELIMITERS[options.validated_data["sep"]],
-                base_url=request.build_absolute_uri("/"),
-            )
+            CSVOptionsSerializer(data=request.query_params).is_valid(raise_exception=True)
+            export = RegistryExport.for_request(request, "csv", query=request.query_params)
+            if not export.filterset.is_valid():
+                raise translate_validation(export.filterset.errors)
+            result = export_now_or_later(request, export)
+            if isinstance(result, ExportJob):
+                return accepted(request, result)
+            return result
         return super().list(request, *args, **kwargs)
 
     def create(self, request, *args, **kwargs):
@@ -281,8 +295,8 @@ class CooperationViewSet(viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def finalize_response(self, request, response, *args, **kwargs):
-        # A successful CSV export is a StreamingHttpResponse; any Response here is an error
-        # (invalid filter, throttling…), which clients read as JSON whatever they asked for.
+        # A CSV export is a FileResponse; any Response here is JSON: an error (invalid filter,
+        # throttling…) or the 202 of a large export, whatever the client asked for.
         accepted = getattr(request, "accepted_renderer", None)
         if isinstance(response, Response) and isinstance(accepted, CSVRenderer):
             request.accepted_renderer = JSONRenderer()
@@ -474,16 +488,9 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cooperatio
         source = self.get_object()
         serializer = self.get_serializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        current = {
-            "title": source.title,
-            "publisher": source.publisher,
-            "date": source.date,
-            "url": source.url,
-            "note": source.note,
-        }
         source = source_update(
             source=source,
-            changes=SourceInput(**{**current, **serializer.validated_data}),
+            changes=replace(SourceInput.from_source(source), **serializer.validated_data),
             user=request.user,
         )
         return Response(self.representation(source))

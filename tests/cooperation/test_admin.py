@@ -1,4 +1,4 @@
-"""The registry's admin pages, and the geography's, as reviewers use them."""
+"""The registry's admin pages, as reviewers use them."""
 
 import pytest
 from django.urls import reverse
@@ -13,7 +13,8 @@ from cooperation.models import (
     Partnership,
     Source,
 )
-from territories.models import Containment, Territory, TerritoryCategory, TerritoryKind
+from territories.models import Containment
+from tests.admin_forms import management, territory_data
 
 NO_METROPOLIS = "Une coopération compte au moins une métropole parmi ses partenaires."
 
@@ -30,15 +31,6 @@ def changelist_url() -> str:
 
 def change_url(cooperation: Cooperation) -> str:
     return reverse("admin:cooperation_cooperation_change", args=[cooperation.pk])
-
-
-def management(prefix: str, total: int, initial: int) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 def form_data(*, cooperation=None, partners=(), sources=(), themes=(), **fields) -> dict:
@@ -373,60 +365,7 @@ def test_deleting_in_the_admin_keeps_history_with_the_user(staff_client, staff_u
     } == {staff_user}
 
 
-# Territories -----------------------------------------------------------------------------
-
-
-def territory_data(**fields) -> dict:
-    data = {
-        "kind": TerritoryKind.GROUPING,
-        "category": TerritoryCategory.PETR,
-        "code": "PETR-TEST",
-        "siren": "",
-        "name": "PETR du Test",
-        "population": "",
-        "source": "saisie",
-        **management("containments_as_content", 0, 0),
-    }
-    data.update(fields)
-    return data
-
-
-def test_staff_creates_a_grouping_placed_in_a_department_and_its_region(staff_client, brittany):
-    data = territory_data(
-        **management("containments_as_content", 1, 0),
-        **{"containments_as_content-0-container": brittany["finistere"].pk},
-    )
-    response = staff_client.post(reverse("admin:territories_territory_add"), data)
-    assert response.status_code == 302, response.context["errors"]
-    grouping = Territory.objects.get(kind=TerritoryKind.GROUPING, code="PETR-TEST")
-    assert set(grouping.containers.values_list("code", flat=True)) == {"29", "53"}
-
-
-def test_staff_cannot_create_an_official_kind(staff_client, brittany):
-    data = territory_data(kind=TerritoryKind.EPCI, category=TerritoryCategory.METRO)
-    response = staff_client.post(reverse("admin:territories_territory_add"), data)
-    assert response.status_code == 200
-    assert "kind" in response.context["adminform"].form.errors
-    assert not Territory.objects.filter(code="PETR-TEST").exists()
-
-
-def test_official_territory_is_read_only(staff_client, brittany):
-    metropolis = brittany["brest_metropole"]
-    url = reverse("admin:territories_territory_change", args=[metropolis.pk])
-    response = staff_client.get(url)
-    assert response.status_code == 200
-    assert response.context["has_change_permission"] is False
-    assert 'name="code"' not in response.content.decode()
-    response = staff_client.post(url, territory_data(code="X", name="Renamed"))
-    assert response.status_code == 403
-    metropolis.refresh_from_db()
-    assert (metropolis.code, metropolis.name) == ("242900314", "Brest Métropole")
-
-
-def test_official_territory_cannot_be_deleted(staff_client, brittany):
-    url = reverse("admin:territories_territory_delete", args=[brittany["29075"].pk])
-    assert staff_client.post(url, {"post": "yes"}).status_code == 403
-    assert Territory.objects.filter(pk=brittany["29075"].pk).exists()
+# A grouping moved in the territories' admin ------------------------------------------
 
 
 def test_moving_a_grouping_recomputes_the_relations_of_its_cooperations(
@@ -467,11 +406,6 @@ def test_territory_autocomplete_ignores_accents(staff_client, brittany, registry
     )
     assert response.status_code == 200
     assert [row["text"] for row in response.json()["results"]] == ["Saint-Étienne Métropole"]
-
-
-def test_territory_search_finds_a_code(staff_client, brittany):
-    response = staff_client.get(reverse("admin:territories_territory_changelist"), {"q": "29019"})
-    assert [t.name for t in response.context["cl"].result_list] == ["Brest"]
 
 
 def test_staff_with_token_permissions_opens_the_token_admin(client, staff_user):

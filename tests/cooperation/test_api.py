@@ -191,6 +191,8 @@ def test_detail_has_every_field_with_its_value(api, registry):
                 "role_label": "Chef de file",
                 "relation": "reference",
                 "relation_label": "Métropole de référence",
+                "is_contiguous": None,  # no contours imported
+                "distance_km": None,
             },
             {
                 "id": partners[1].pk,
@@ -207,6 +209,8 @@ def test_detail_has_every_field_with_its_value(api, registry):
                 "role_label": "Partenaire",
                 "relation": "same_department",
                 "relation_label": "Même département",
+                "is_contiguous": None,  # no contours imported
+                "distance_km": None,
             },
             {
                 "id": partners[2].pk,
@@ -223,6 +227,8 @@ def test_detail_has_every_field_with_its_value(api, registry):
                 "role_label": "Partenaire",
                 "relation": "same_department",
                 "relation_label": "Même département",
+                "is_contiguous": None,  # no contours imported
+                "distance_km": None,
             },
         ],
         "sources": [
@@ -572,6 +578,7 @@ def many_records(brittany, themes, pays_cob):
     return build
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [3, 30])
 @pytest.mark.parametrize(
     ("params", "queries"),
@@ -597,6 +604,7 @@ def test_list_runs_a_bounded_number_of_queries(
     assert all(len(item["partners"]) == 3 for item in body["results"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [3, 30])
 def test_list_for_a_token_user_runs_a_bounded_number_of_queries(
     staff_api, many_records, django_assert_max_num_queries, count
@@ -612,6 +620,7 @@ def test_detail_runs_a_bounded_number_of_queries(api, registry, django_assert_ma
         get_json(api, detail_url(registry["brest_quimper"].slug))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [3, 30])
 def test_themes_and_instruments_run_one_query(
     api, many_records, django_assert_max_num_queries, count

@@ -466,6 +466,7 @@ def test_put_replaces_the_record(staff_api, registry):
     assert [s["title"] for s in body["sources"]] == ["Communiqué"]
 
 
+@pytest.mark.slow
 def test_staff_publish_a_draft_and_the_public_then_sees_it(api, staff_api, registry):
     draft = registry["guipavas_draft"]
     assert api.get(detail_url(draft.slug)).status_code == 404

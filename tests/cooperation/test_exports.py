@@ -235,7 +235,7 @@ def test_csv_is_streamed(client, registry):
 # Scoping -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["csv", "zip", "xlsx", "ods", "json"])
+@pytest.mark.parametrize("fmt", ["csv", "zip", "xlsx", "ods", "json", "geojson"])
 def test_anonymous_never_gets_unpublished_records(client, registry, fmt):
     _, body = download(client, fmt)
     if fmt in {"zip", "xlsx", "ods"}:  # all three are zip archives: look inside
@@ -374,6 +374,8 @@ def test_json_is_a_streamed_array_of_cooperations_with_nested_partners(client, r
         "role": "lead",
         "relation": "reference",
         "relation_label": "Métropole de référence",
+        "is_contiguous": None,
+        "distance_km": None,
     }
     assert first["themes"] == [
         {"code": "mobility", "label": "Mobilités"},
@@ -397,6 +399,7 @@ def test_json_of_an_empty_selection_is_an_empty_array(client, registry):
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
         ("json", "application/json"),
+        ("geojson", "application/geo+json"),
     ],
 )
 def test_file_names_carry_the_date_of_the_day(client, registry, fmt, content_type):
@@ -456,6 +459,7 @@ def add_records(brittany, themes, count, prefix):
         ("xlsx", "", 8),
         ("ods", "status=active", 8),
         ("json", "", 4),
+        ("geojson", "", 5),  # the JSON's, and the partners' contours
     ],
 )
 def test_number_of_queries_does_not_grow_with_the_records(
@@ -509,6 +513,7 @@ def build_csv_in_memory() -> bytes:
     return "\r\n".join(lines).encode("utf-8-sig")
 
 
+@pytest.mark.slow
 def test_csv_memory_does_not_grow_with_the_number_of_rows(client, brittany, themes):
     add_records(brittany, themes, 1000, "first")
     consume_csv_export(client)  # warm-up: imports, caches

@@ -27,6 +27,7 @@ def test_facets_count_each_value_over_the_published_records(registry):
         "partner_kind": {"department": 1, "epci": 3, "grouping": 1, "foreign": 1},
         "partner_category": {"CA": 1, "METRO": 3, "PAYS": 1, "OTHER": 1},
         "relation": {"reference": 3, "same_department": 2, "other_region": 1, "foreign": 1},
+        "distance": {},  # no contours imported: no distances
         "region": {"84": 2, "53": 2},
     }
 

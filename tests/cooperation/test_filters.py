@@ -192,9 +192,14 @@ def test_undated_records_come_last_in_both_directions(registry):
     assert ordered(registry, "ordering=-start")[-1] == GD
 
 
-def test_qs_is_annotated_with_the_partner_count(registry):
-    counts = {record.pk: record.partner_count for record in filterset("theme=tourism").qs}
+def test_qs_sorted_by_partners_is_annotated_with_the_partner_count(registry):
+    qs = filterset("theme=tourism&ordering=-partners").qs
+    counts = {record.pk: record.partner_count for record in qs}
     assert counts == {registry[BQ].pk: 3, registry[ON].pk: 3}
+
+
+def test_qs_not_sorted_by_partners_does_not_count_them(registry):
+    assert "partner_count" not in filterset("theme=tourism").qs.query.annotations
 
 
 def test_unbound_filterset_lists_everything_most_recent_first(registry):

@@ -119,8 +119,8 @@ def copy_of_seed() -> dict:
 
 
 def test_first_load_creates_every_record_theme_and_grouping(seeded):
-    assert seeded == SeedReport(themes=19, groupings=9, created=31, updated=0, unchanged=0)
-    assert Cooperation.objects.count() == 31
+    assert seeded == SeedReport(themes=19, groupings=48, created=58, updated=0, unchanged=0)
+    assert Cooperation.objects.count() == 58
     assert Theme.objects.count() == 19
 
 
@@ -165,7 +165,7 @@ def test_partners_outside_the_official_files_are_created_as_groupings_or_foreign
             kind__in=[TerritoryKind.GROUPING, TerritoryKind.FOREIGN]
         ).values_list("code", "kind")
     )
-    assert len(groupings) == 9
+    assert len(groupings) == 48
     assert groupings["REGION-BRUXELLES-CAPITALE"] == TerritoryKind.FOREIGN
     assert groupings["PAYS-CENTRE-OUEST-BRETAGNE"] == TerritoryKind.GROUPING
     cob = Territory.objects.get(kind=TerritoryKind.GROUPING, code="PAYS-CENTRE-OUEST-BRETAGNE")
@@ -199,6 +199,95 @@ def test_lead_metropolis_is_the_reference_of_a_shared_pole(seeded):
     assert by_slug("pole-metropolitain-loire-bretagne").metropolis.code == "242900314"
 
 
+# The 27 records of domain/cooperation-examples-2.md, and its complements to the first 31.
+
+SECOND_SET = [row["slug"] for row in SEED["cooperations"][31:]]
+
+
+def test_the_second_set_holds_27_records_after_the_first_31():
+    assert len(SEED["cooperations"]) == 58
+    assert len(SECOND_SET) == 27
+    assert SECOND_SET[0] == "pole-metropolitain-d-alsace"
+    assert SECOND_SET[-1] == "lyon-saint-etienne-charte-de-partenariat"
+
+
+@pytest.mark.parametrize("slug", SECOND_SET)
+def test_every_record_of_the_second_set_is_sourced_and_says_what_is_uncertain(seeded, slug):
+    record = by_slug(slug)
+    assert record.sources.exists()
+    assert record.uncertainty_notes.strip()
+    assert record.metropolis is not None and record.metropolis.is_metropolis
+
+
+@pytest.mark.parametrize(
+    ("slug", "start", "end"),
+    [
+        ("pole-metropolitain-d-alsace", "2011-12", ""),
+        ("eurometropole-lille-kortrijk-tournai", "2008-01-28", ""),
+        ("lyon-saint-etienne-charte-de-partenariat", "1997", ""),
+        ("multipole-sud-lorraine", "", ""),
+        # A complement: the pole's creation year, from the Métropole Rouen Normandie.
+        ("pole-metropolitain-rouen-seine-eure", "2012", ""),
+    ],
+)
+def test_second_set_dates_keep_their_precision(seeded, slug, start, end):
+    record = by_slug(slug)
+    assert (record.start, record.end) == (start, end)
+
+
+def test_complements_to_the_first_records_are_applied(seeded):
+    rouen = by_slug("pole-metropolitain-rouen-seine-eure")
+    assert {t.code for t in rouen.themes.all()} == {"economic-development", "tourism", "mobility"}
+    assert "metropole-rouen-normandie.fr" in rouen.sources.last().url
+    lyon = by_slug("pole-metropolitain-lyonnais")
+    assert "31 pour le Grand Lyon" in lyon.governance
+    assert "rejoint en 2015" in lyon.uncertainty_notes
+    assert (
+        by_slug("pole-metropolitain-du-pays-de-brest")
+        .sources.filter(url__contains="brest.fr")
+        .exists()
+    )
+    assert "2015" in by_slug("toulouse-montpellier-accord-cadre").uncertainty_notes
+
+
+def test_a_record_shared_by_two_metropolises_keeps_the_first_as_reference(seeded):
+    record = by_slug("syndicat-des-mobilites-de-l-aire-metropolitaine-lyonnaise")
+    assert record.metropolis.code == "200046977"
+    other = record.partnerships.get(territory__code="244200770")
+    assert other.territory.is_metropolis
+
+
+@pytest.mark.parametrize(
+    ("slug", "kind", "code", "relation"),
+    [
+        (
+            "nice-genes-protocole-de-partenariat",
+            "foreign",
+            "IT-COMUNE-DI-GENOVA",
+            PartnerRelation.FOREIGN,
+        ),
+        ("entente-axe-seine", "commune", "75056", PartnerRelation.MEMBER),
+        (
+            "bordeaux-medoc-protocole-de-cooperation",
+            "grouping",
+            "PNR-MEDOC",
+            PartnerRelation.SAME_DEPARTMENT,
+        ),
+    ],
+)
+def test_second_set_partners_are_found_or_created(seeded, slug, kind, code, relation):
+    partnership = by_slug(slug).partnerships.get(territory__kind=kind, territory__code=code)
+    assert partnership.relation == relation
+
+
+def test_a_foreign_partner_shared_by_two_records_is_one_territory(seeded):
+    leiedal = Territory.objects.get(kind=TerritoryKind.FOREIGN, code="BE-INTERCOMMUNALE-LEIEDAL")
+    assert set(leiedal.partnerships.values_list("cooperation__slug", flat=True)) == {
+        "eurometropole-lille-kortrijk-tournai",
+        "aire-metropolitaine-de-lille",
+    }
+
+
 # Second load -----------------------------------------------------------------------------
 
 
@@ -206,7 +295,7 @@ def test_second_load_changes_nothing(seeded):
     history = history_counts()
     territories = Territory.objects.count()
     report = seed_cooperations_load()
-    assert report == SeedReport(themes=0, groupings=0, created=0, updated=0, unchanged=31)
+    assert report == SeedReport(themes=0, groupings=0, created=0, updated=0, unchanged=58)
     assert history_counts() == history
     assert Territory.objects.count() == territories
 
@@ -215,7 +304,7 @@ def test_a_record_edited_in_the_file_is_updated(seeded, tmp_path):
     data = copy_of_seed()
     data["cooperations"][0]["title"] = "Titre corrigé"
     report = seed_cooperations_load(path=write_seed(tmp_path, data))
-    assert (report.created, report.updated, report.unchanged) == (0, 1, 30)
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 57)
     assert by_slug(BREST_COB).title == "Titre corrigé"
 
 
@@ -226,7 +315,7 @@ def test_a_grouping_moved_in_the_file_has_its_relation_recomputed(seeded, tmp_pa
     Territory.objects.get(code="PAYS-CENTRE-OUEST-BRETAGNE").containments_as_content.all().delete()
     partner["contained_in"] = [["region", "53"]]
     report = seed_cooperations_load(path=write_seed(tmp_path, data))
-    assert (report.updated, report.unchanged) == (1, 30)
+    assert (report.updated, report.unchanged) == (1, 57)
     relation = by_slug(BREST_COB).partnerships.get(territory__code=partner["code"]).relation
     assert relation == PartnerRelation.SAME_REGION
 
@@ -251,7 +340,7 @@ def test_unknown_partner_aborts_the_whole_load(seeded, tmp_path):
     assert "cooperation-au-partenaire-inconnu" in message
     assert "epci:999999999" in message
     assert not Cooperation.objects.filter(slug="nouvelle-cooperation-valide").exists()
-    assert Cooperation.objects.count() == 31
+    assert Cooperation.objects.count() == 58
     assert history_counts() == history
 
 
@@ -279,8 +368,8 @@ def test_command_prints_its_summary(seeded):
     out = StringIO()
     call_command("load_seed_cooperations", stdout=out)
     assert out.getvalue().strip() == (
-        "Seed cooperations: 0 created, 0 updated, 31 unchanged; 0 themes; "
-        "0 partner groupings created or updated."
+        "Seed cooperations: 0 created, 0 updated, 58 unchanged, 0 kept as changed since, "
+        "0 overwritten; 0 themes; 0 partner groupings created or updated."
     )
 
 

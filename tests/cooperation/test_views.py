@@ -6,11 +6,11 @@ import re
 
 import pytest
 from django.utils import timezone
-from django.utils.formats import date_format
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from cooperation.models import Instrument, PartnerRole
 from cooperation.services import PartnerInput, cooperation_create, cooperation_update
+from portal.datetimes import long_date
 
 LIST_URL = "/cooperations/"
 BQ, SEP, OCEAN = "brest_quimper", "saint_etienne_pole", "ocean_network"
@@ -18,9 +18,12 @@ NBSP = "\u00a0"
 
 # Queries per page, whatever the number of records: the count and the page, three
 # prefetches (themes, partners with their territory, sources), one aggregate per facet
-# (8) and the list of régions, and the validation of the métropole, région and theme codes.
-LIST_QUERY_BUDGET = 17
-DETAIL_QUERY_BUDGET = 4  # the record, its themes, partners with territories, sources
+# (9) and the list of régions, and the validation of the métropole, région and theme codes.
+LIST_QUERY_BUDGET = 18
+# The record, its themes, partners with territories, sources; for the map, the partners'
+# boxes, their départements, and their contours (none here); the validated responses
+# behind the partnerships' reciprocity (none here).
+DETAIL_QUERY_BUDGET = 8
 
 
 def titles(response) -> list[str]:
@@ -83,7 +86,9 @@ def test_each_result_shows_metropolis_partners_instrument_status_start_and_theme
     response = client.get(LIST_URL, {"q": "quimper"})
 
     record = registry["brest_quimper"]
-    assertContains(response, f'<a href="{record.get_absolute_url()}">{record.title}</a>')
+    # The link carries the list's query, for the way back (see the `from` tests below).
+    link = f'<a href="{record.get_absolute_url()}?from=q%3Dquimper">{record.title}</a>'
+    assertContains(response, link)
     assertContains(response, "<dt>Métropole</dt><dd>Brest Métropole</dd>", html=True)
     assertContains(
         response, "CA Quimper Bretagne Occidentale, Pays du Centre Ouest Bretagne", count=1
@@ -339,6 +344,7 @@ def test_export_links_carry_the_current_query_without_the_page(client, many_coop
         ("xlsx", "Excel (XLSX)"),
         ("ods", "LibreOffice (ODS)"),
         ("json", "JSON"),
+        ("geojson", "GeoJSON (carte)"),
         ("zip", "CSV, deux tables (zip)"),
     ]:
         assertContains(
@@ -362,6 +368,7 @@ def test_export_links_without_filters_export_everything(client, registry):
 # Bounded queries
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("count", [3, 30])
 def test_list_query_count_does_not_grow_with_records(
     client, many_cooperations, django_assert_max_num_queries, count
@@ -421,7 +428,7 @@ def test_detail_shows_the_whole_record(client, registry):
     assertContains(response, "La date de signature varie selon les sources.")
     # Origin and last change.
     assertContains(response, "Saisie par l’équipe — Exemples documentés")
-    updated = date_format(timezone.localtime(record.updated_at), "DATE_FORMAT")
+    updated = long_date(record.updated_at)
     assertContains(response, f">{updated}</time>")
 
 
@@ -437,10 +444,25 @@ def test_detail_lists_partners_with_kind_category_role_and_computed_relation(cli
         for row in rows
     ]
     epci, agglomeration = "EPCI à fiscalité propre", "Communauté d’agglomération"
+    # No contours here: no distances (see tests/cooperation/test_maps.py).
     assert cells == [
-        ["Brest Métropole", epci, "Métropole", "Chef de file", "Métropole de référence"],
-        ["CA Quimper Bretagne Occidentale", epci, agglomeration, "Partenaire", "Même département"],
-        ["Pays du Centre Ouest Bretagne", "Groupement", "Pays", "Partenaire", "Même département"],
+        ["Brest Métropole", epci, "Métropole", "Chef de file", "Métropole de référence", "—"],
+        [
+            "CA Quimper Bretagne Occidentale",
+            epci,
+            agglomeration,
+            "Partenaire",
+            "Même département",
+            "—",
+        ],
+        [
+            "Pays du Centre Ouest Bretagne",
+            "Groupement",
+            "Pays",
+            "Partenaire",
+            "Même département",
+            "—",
+        ],
     ]
     assertContains(
         response, 'href="/territoires/epci/242900694/">CA Quimper Bretagne Occidentale</a>'
@@ -478,7 +500,7 @@ def test_detail_offers_a_citation_with_the_absolute_url_and_the_date_consulted(c
 
     response = client.get(record.get_absolute_url())
 
-    today = date_format(timezone.localdate(), "DATE_FORMAT")
+    today = long_date(timezone.localdate())
     citation = re.search(r'<pre class="portal-citation"[^>]*>(.*?)</pre>', response.text, re.S)
     assert citation is not None
     text = html.unescape(citation.group(1))
@@ -540,3 +562,75 @@ def test_detail_query_count_does_not_grow_with_partners_and_sources(
         "difficulties",
     ):
         assertContains(response, f'<h2 id="{section}">')
+
+
+# A commune's page: the cooperations of its EPCI and of its métropole
+
+
+def test_commune_page_shows_the_cooperations_of_its_metropolis(client, registry, brittany):
+    response = client.get("/territoires/commune/29019/")
+
+    text = response.content.decode()
+    assert "ne compte encore aucune coopération" not in text
+    assert "Par sa métropole, Brest Métropole (2)" in html.unescape(re.sub(r"\s+", " ", text))
+    assert registry["brest_quimper"].title in text
+    assert registry["ocean_network"].title in text
+    # An unpublished record stays hidden from the public, here too.
+    assert registry["guipavas_draft"].title not in text
+
+
+def test_commune_page_shows_the_cooperations_of_its_epci(client, registry, brittany):
+    text = html.unescape(client.get("/territoires/commune/29232/").content.decode())
+
+    assert "Par son EPCI, CA Quimper Bretagne Occidentale (1)" in re.sub(r"\s+", " ", text)
+    assert registry["brest_quimper"].title in text
+
+
+def test_commune_with_its_own_and_its_groupings_cooperations_shows_both(client, registry, brittany):
+    client.force_login(_staff())  # Guipavas's own record is unpublished
+    text = html.unescape(client.get("/territoires/commune/29075/").content.decode())
+
+    flat = re.sub(r"\s+", " ", text)
+    assert "Comme partenaire (1)" in flat
+    assert "Par sa métropole, Brest Métropole (3)" in flat
+
+
+def _staff():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user("staff", is_staff=True)
+
+
+# The way back from a record to the list it was opened from
+
+
+def test_list_links_carry_the_list_query_to_each_record(client, registry):
+    text = client.get("/cooperations/?q=brest&page=1").content.decode()
+
+    slug = registry["brest_quimper"].slug
+    assert f'href="/cooperations/{slug}/?from=q%3Dbrest%26page%3D1"' in text
+
+
+def test_record_page_links_back_to_the_filtered_list(client, registry):
+    slug = registry["brest_quimper"].slug
+
+    response = client.get(f"/cooperations/{slug}/", {"from": "q=brest&theme=mobility&page=2"})
+
+    assertContains(response, 'href="/cooperations/?q=brest&amp;theme=mobility&amp;page=2"')
+    assertContains(response, "Retour à la liste des coopérations (mêmes filtres)")
+
+
+@pytest.mark.parametrize(
+    "received", ["https://evil.example/", "next=//evil.example&q=", "q=&page=", "x" * 3000]
+)
+def test_record_page_way_back_keeps_only_the_list_parameters(client, registry, received):
+    slug = registry["brest_quimper"].slug
+
+    response = client.get(f"/cooperations/{slug}/", {"from": received})
+
+    assertContains(
+        response, '<a class="fr-breadcrumb__link" href="/cooperations/">Coopérations</a>', html=True
+    )
+    assertContains(response, 'href="/cooperations/">Toutes les coopérations</a>')
+    assertNotContains(response, 'href="https://evil.example')
+    assertNotContains(response, 'href="/cooperations/?next')
