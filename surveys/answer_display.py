@@ -14,7 +14,7 @@ from territories.models import Territory
 
 from .answer_fields import other_categories
 from .answer_form import Section, field_id, localized
-from .answers import is_empty, visible
+from .answers import entry_id_of, is_empty, registry_slug_of, visible
 from .definition import Question
 
 
@@ -29,7 +29,7 @@ def display_value(question: Question, value, territories: dict[str, Territory]) 
     if kind in ("single_choice", "multiple_choice"):
         labels = {choice: localized(label) for choice, label in question.choices}
         values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(v, str(v)) for v in values)
+        return ", ".join(labels.get(v, v) if isinstance(v, str) else str(v) for v in values)
     if kind in ("territory", "territory_list"):
         items = value if isinstance(value, list) else [value]
         return ", ".join(_territory_name(item, territories) for item in items)
@@ -46,7 +46,8 @@ def display_value(question: Question, value, territories: dict[str, Territory]) 
 def _territory_name(item, territories: dict[str, Territory]) -> str:
     if isinstance(item, dict):
         categories = dict(other_categories())
-        category = categories.get(item.get("other_category"), "")
+        code = item.get("other_category")
+        category = categories.get(code, "") if isinstance(code, str) else ""
         name = str(item.get("other_name") or "")
         return f"{name} ({category})" if category else name
     territory = territories.get(str(item))
@@ -96,7 +97,7 @@ def summary(
                         index=index,
                         title=section.entry_title(entry),
                         rows=_rows(section, f"{section.code}.{index}", entry, territories),
-                        registry_slug=str(entry.get("_registry_slug") or ""),
+                        registry_slug=registry_slug_of(entry),
                     )
                 )
         else:
@@ -170,13 +171,15 @@ def differences(
     if not section.repeatable:
         return _group_differences(section, section.code, "", mine or {}, theirs or {}, territories)
     result = []
-    mine_entries = [e for e in mine or [] if isinstance(e, dict)]
-    their_entries = {e.get("_entry"): e for e in theirs or [] if isinstance(e, dict)}
+    mine_entries = [e for e in mine if isinstance(mine, list) and isinstance(e, dict)]
+    their_entries = {
+        entry_id_of(e): e for e in theirs if isinstance(theirs, list) and isinstance(e, dict)
+    }
     seen = set()
     for index, entry in enumerate(mine_entries):
         where = _entry_label(section, index, entry)
-        other = their_entries.get(entry.get("_entry"))
-        seen.add(entry.get("_entry"))
+        other = their_entries.get(entry_id_of(entry))
+        seen.add(entry_id_of(entry))
         if other is None:
             result.append(
                 Difference(
@@ -250,9 +253,11 @@ def error_links(
     *,
     step_url: Callable[[str, str], str],
     current: str | None,
+    current_entries: set[int] | None = None,
 ) -> list[ErrorLink]:
     """The summary of `errors` (keyed by answer path): the question, its entry, the message
-    and a link to the field — on this page for the `current` step, else on its step."""
+    and a link to the field — on this page for the `current` step (for only its entries
+    at `current_entries` when the page shows some of them), else on its step's page."""
     by_code = {section.code: section for section in sections}
     links = []
     for path, messages in errors.items():
@@ -262,9 +267,12 @@ def error_links(
         if section is not None:
             label = _path_label(section, parts, answers.get(section.code)) or label
         anchor = field_id(path) if section is not None and len(parts) > 1 else ""
+        on_page = section is not None and section.code == current
+        if on_page and current_entries is not None and len(parts) > 2:
+            on_page = parts[1].isdigit() and int(parts[1]) in current_entries
         if section is None:
             href = ""
-        elif section.code == current:
+        elif on_page:
             href = f"#{anchor}" if anchor else ""
         else:
             href = step_url(section.code, anchor)

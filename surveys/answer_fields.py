@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.urls import reverse
@@ -14,7 +15,14 @@ from django.utils.translation import gettext as _
 from territories.models import Territory, TerritoryCategory
 
 from .answer_form import TERRITORY_TYPES, Section, field_id, localized, new_entry_id
-from .answers import OTHER_PARTNER_CATEGORIES, visible
+from .answers import (
+    LONG_TEXT_MAX,
+    OTHER_PARTNER_CATEGORIES,
+    SHORT_TEXT_MAX,
+    entry_id_of,
+    registry_slug_of,
+    visible,
+)
 from .definition import Question
 
 SEARCH_RESULTS = 10
@@ -88,6 +96,17 @@ class QuestionField:
         return {"url": "url"}.get(self.type, "text")
 
     @property
+    def max_length(self) -> int | None:
+        """The longest text the answer may hold (characters), for text questions."""
+        return {"short_text": SHORT_TEXT_MAX, "long_text": LONG_TEXT_MAX}.get(self.type)
+
+    @property
+    def is_too_long(self) -> bool:
+        """Whether the value shown is longer than the limit (it came back with its error:
+        the field must show all of it, not cut)."""
+        return self.max_length is not None and len(self.text_value) > self.max_length
+
+    @property
     def input_mode(self) -> str:
         return {"integer": "numeric", "year": "numeric", "decimal": "decimal"}.get(self.type, "")
 
@@ -104,10 +123,6 @@ class QuestionField:
     @property
     def next_index(self) -> int:
         return max((item.index for item in self.items), default=-1) + 1
-
-    @property
-    def is_fieldset(self) -> bool:
-        return self.type in ("single_choice", "multiple_choice", "yes_no", *TERRITORY_TYPES)
 
 
 def format_decimal(value: float) -> str:
@@ -155,22 +170,28 @@ def build_step(
     errors: dict[str, list[str]],
     territories: dict[str, Territory],
     search: tuple[str, str, list[Territory]] | None = None,
+    shown: Iterable[int] | None = None,
 ) -> StepForm:
     """Everything the template draws for `section`, from its answers `value`.
-    `search` is (question path, query, results) when a no-JS search was asked."""
+    `search` is (question path, query, results) when a no-JS search was asked; `shown`
+    the positions of the entries to draw (all of them when None), which keep their
+    position in their field names."""
     if not section.repeatable:
         group = value if isinstance(value, dict) else {}
         fields = _fields(section.questions, section.code, group, errors, territories, search)
         return StepForm(section=section, fields=fields, entries=[])
     entries = []
+    shown = None if shown is None else set(shown)
     for index, entry in enumerate(value if isinstance(value, list) else []):
+        if shown is not None and index not in shown:
+            continue
         entry = entry if isinstance(entry, dict) else {}
         prefix = f"{section.code}.{index}"
         entries.append(
             Entry(
                 index=index,
-                entry_id=str(entry.get("_entry") or new_entry_id()),
-                registry_slug=str(entry.get("_registry_slug") or ""),
+                entry_id=entry_id_of(entry) or new_entry_id(),
+                registry_slug=registry_slug_of(entry),
                 title=section.entry_title(entry),
                 fields=_fields(section.questions, prefix, entry, errors, territories, search),
             )

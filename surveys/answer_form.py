@@ -28,7 +28,7 @@ from django.utils.translation import get_language
 
 from territories.models import Territory
 
-from .answers import is_empty
+from .answers import entry_id_of, is_empty
 from .definition import Question
 
 TERRITORY_TYPES = ("territory", "territory_list")
@@ -112,6 +112,35 @@ def section_from_post(section: Section, data, *, removed: str = "") -> dict | li
         entry.update(_group_from_post(section.questions, prefix, data, removed))
         entries.append(entry)
     return entries
+
+
+def merged_window(saved, posted: list, window: list[str]) -> list:
+    """The whole section after a save from a page that showed only the entries whose ids
+    are in `window` (one entry per page, for long sections): the saved entries, with those
+    of the window replaced in place by the posted ones — fewer after a removal, more after
+    an addition. `static/js/survey-answer.js` merges the same way."""
+    result, placed = [], False
+    for entry in saved if isinstance(saved, list) else []:
+        if entry_id_of(entry) not in window:
+            result.append(entry)
+        elif not placed:
+            result.extend(posted)
+            placed = True
+    if not placed:
+        result.extend(posted)
+    return result
+
+
+def window_from_post(data) -> list[str] | None:
+    """The ids of the entries a page showed (`_window`, a JSON list), or None for a page
+    that showed the whole section."""
+    try:
+        window = json.loads(data.get("_window") or "null")
+    except ValueError:
+        return None
+    if not isinstance(window, list) or not all(isinstance(item, str) for item in window):
+        return None
+    return window
 
 
 def new_entry_id() -> str:
@@ -238,6 +267,8 @@ ACTIONS = {
     "remove-entry",
     "submit",
     "start",
+    # On a long section shown one entry per page: go to entry <number>, or to the list.
+    "entry",
 }
 
 
@@ -274,17 +305,8 @@ def territory_references(questions: list[Question], answers: dict) -> set[str]:
 
 
 def territories_by_reference(references: set[str]) -> dict[str, Territory]:
-    """The territories named by "kind:code" references, in one query per kind."""
-    wanted: dict[str, set[str]] = {}
-    for reference in references:
-        kind, _sep, code = reference.partition(":")
-        if kind and code:
-            wanted.setdefault(kind, set()).add(code)
-    found = {}
-    for kind, codes in wanted.items():
-        for territory in Territory.objects.filter(kind=kind, code__in=codes):
-            found[f"{territory.kind}:{territory.code}"] = territory
-    return found
+    """The territories named by "kind:code" references, in one query."""
+    return Territory.objects.by_references(references)
 
 
 def without_refused(section: Section, value, saved_value, paths) -> dict | list | None:

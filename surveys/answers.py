@@ -26,12 +26,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from territories.references import TerritoryReference
+
 from .definition import Question
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 20_000
-MAX_ENTRIES = 200
-TERRITORY_REFERENCE = re.compile(r"^[a-z]+:[0-9A-Za-z-]{1,40}$")
+# Entries per repeatable section: pre-fill never puts more in a draft (see `prefill`).
+MAX_ENTRIES = 1000
 # The types of a partner absent from the reference data, in the order the form offers them.
 OTHER_PARTNER_CATEGORIES = (
     "PETR",
@@ -43,12 +45,37 @@ OTHER_PARTNER_CATEGORIES = (
     "FOREIGN",
     "OTHER",
 )
-ENTRY_KEYS = {"_entry", "_registry_slug"}
-ENTRY_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+ENTRY_ID_KEY = "_entry"
+# The registry record an entry was pre-filled from or describes: a claim that
+# `surveys.registry_links` checks before anything trusts it.
+REGISTRY_SLUG_KEY = "_registry_slug"
+ENTRY_KEYS = {ENTRY_ID_KEY, REGISTRY_SLUG_KEY}
+ENTRY_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}\Z")
+# A registry slug as `Cooperation.slug` stores it (ASCII, 200 characters at most).
+REGISTRY_SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}\Z")
+# What no stored text may hold: PostgreSQL refuses NUL characters, and a lone UTF-16
+# surrogate cannot be encoded at all.
+FORBIDDEN_CHARACTERS = re.compile(r"[\x00\ud800-\udfff]")
+# Answers are at most four levels deep (section, entry, list of partners, partner): a
+# deeper document is refused before it is walked.
+MAX_DEPTH = 6
 
 
 def is_empty(value) -> bool:
     return value is None or value == "" or value == [] or value == {}
+
+
+def entry_id_of(entry) -> str:
+    """An entry's `_entry` identifier when it is a well-formed one, else ""."""
+    value = entry.get(ENTRY_ID_KEY) if isinstance(entry, dict) else None
+    return value if isinstance(value, str) and ENTRY_ID.match(value) else ""
+
+
+def registry_slug_of(entry) -> str:
+    """The registry slug an entry names when it is a well-formed one, else "" (pages show
+    stored answers as they are and must not trip over a malformed one)."""
+    value = entry.get(REGISTRY_SLUG_KEY) if isinstance(entry, dict) else None
+    return value if isinstance(value, str) and REGISTRY_SLUG.match(value) else ""
 
 
 def answer_errors(
@@ -62,7 +89,9 @@ def answer_errors(
     submission. `known_territories(references)` returns those that exist."""
     if not isinstance(answers, dict):
         return {"answers": [_("Les réponses doivent former un objet JSON.")]}
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = _character_errors(answers)
+    if "answers" in errors:
+        return errors
     sections: dict[str, list[Question]] = {}
     for question in questions:
         sections.setdefault(question.section, []).append(question)
@@ -95,7 +124,8 @@ def answer_errors(
                     entry_keys=True,
                 )
                 if isinstance(entry, dict):
-                    _check_entry_id(entry.get("_entry"), f"{section}.{index}._entry", seen, errors)
+                    path = f"{section}.{index}.{ENTRY_ID_KEY}"
+                    _check_entry_id(entry.get(ENTRY_ID_KEY), path, seen, errors)
         else:
             _check_group(
                 section_questions, value, section, complete, errors, references, entry_keys=False
@@ -110,6 +140,49 @@ def answer_errors(
                         _("Territoire inconnu : « %(ref)s ».") % {"ref": reference}
                     )
     return errors
+
+
+def _character_errors(answers: dict) -> dict[str, list[str]]:
+    """Texts (and keys) holding a character no database can store, by path; the whole
+    document when it is nested deeper than any questionnaire."""
+    errors: dict[str, list[str]] = {}
+    stack: list[tuple[str, object, int]] = [("", answers, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return {"answers": [_("Les réponses sont imbriquées trop profondément.")]}
+        if isinstance(value, dict):
+            for key, item in value.items():
+                where = f"{path}.{key}" if path else str(key)
+                if FORBIDDEN_CHARACTERS.search(key):
+                    errors[_printable(where)] = [_forbidden_message()]
+                else:
+                    stack.append((where, item, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((f"{path}.{index}", item, depth + 1) for index, item in enumerate(value))
+        elif isinstance(value, str) and FORBIDDEN_CHARACTERS.search(value):
+            errors[_question_path(path)] = [_forbidden_message()]
+    return errors
+
+
+def _question_path(path: str) -> str:
+    """The path of the question a text belongs to: an item of a territory list reports on
+    its question, like every other check of that question."""
+    parts = path.split(".")
+    while len(parts) > 2 and (parts[-1].isdigit() or parts[-1].startswith("other_")):
+        parts.pop()
+    return ".".join(parts)
+
+
+def _printable(path: str) -> str:
+    return FORBIDDEN_CHARACTERS.sub("\ufffd", path)
+
+
+def _forbidden_message() -> str:
+    return _(
+        "Ce texte contient un caractère non autorisé (caractère nul ou caractère Unicode "
+        "incomplet) : retirez-le."
+    )
 
 
 def _check_entry_id(entry_id, path: str, seen: set[str], errors: dict) -> None:
@@ -136,10 +209,15 @@ def _check_group(questions, group, path, complete, errors, references, *, entry_
         return
     known = {q.code for q in questions} | (ENTRY_KEYS if entry_keys else set())
     for key in sorted(set(group) - known):
-        errors[f"{path}.{key}"] = [_("Question inconnue.")]
+        errors.setdefault(_printable(f"{path}.{key}"), [_("Question inconnue.")])
+    named = group.get(REGISTRY_SLUG_KEY) not in (None, "")
+    if entry_keys and named and not registry_slug_of(group):
+        errors.setdefault(f"{path}.{REGISTRY_SLUG_KEY}", [_("Lien vers le registre mal formé.")])
     for question in questions:
         value = group.get(question.code)
         where = f"{path}.{question.code}"
+        if where in errors:
+            continue
         if is_empty(value):
             if complete and question.required and visible(question, group):
                 errors[where] = [_("Cette question est obligatoire.")]
@@ -184,6 +262,8 @@ def _check_value(question: Question, value, where: str, references) -> str | Non
         except ValidationError:
             return _("Une adresse web complète est attendue (https://…).")
     elif kind == "single_choice":
+        if not isinstance(value, str):
+            return _("Un seul choix est attendu, parmi ceux proposés.")
         if value not in question.choice_values():
             return _("Choix inconnu : « %(value)s ».") % {"value": value}
     elif kind == "multiple_choice":
@@ -207,7 +287,9 @@ def _check_value(question: Question, value, where: str, references) -> str | Non
 
 def _check_territory(question: Question, item) -> str | None:
     if isinstance(item, str):
-        if not TERRITORY_REFERENCE.match(item):
+        reference = TerritoryReference.parse(item)
+        # Stored as the parser writes it, so that every reader finds the same territory.
+        if reference is None or str(reference) != item or len(reference.code) > 40:
             return _("Territoire attendu sous la forme type:code, par exemple epci:242900314.")
         return None
     if question.allow_other and isinstance(item, dict):
@@ -220,3 +302,52 @@ def _check_territory(question: Question, item) -> str | None:
             return _("Partenaire : champs inconnus.")
         return None
     return _("Territoire attendu sous la forme type:code, par exemple epci:242900314.")
+
+
+def usable_answers(questions: list[Question], answers) -> tuple[dict, list[str]]:
+    """The stored answers in the shape pages expect — an object per section, a list of
+    objects for a repeatable one, each entry with a well-formed identifier and nothing but
+    a well-formed registry link — and the paths of what had to be left out or repaired.
+
+    The checks of every save keep answers in that shape; only a document written past
+    them (by hand, or before a check existed) loses anything here, and pages say so."""
+    if not isinstance(answers, dict):
+        return {}, ([] if is_empty(answers) else ["answers"])
+    repeatable = {question.section: question.repeatable for question in questions}
+    usable: dict = {}
+    flagged: list[str] = []
+    for section, value in answers.items():
+        if section not in repeatable:
+            flagged.append(_printable(str(section)))
+        elif not repeatable[section]:
+            if isinstance(value, dict):
+                usable[section] = value
+            else:
+                flagged.append(section)
+        elif not isinstance(value, list):
+            flagged.append(section)
+        else:
+            usable[section] = _usable_entries(section, value, flagged)
+    return usable, flagged
+
+
+def _usable_entries(section: str, entries: list, flagged: list[str]) -> list[dict]:
+    result, seen = [], set()
+    for index, entry in enumerate(entries):
+        path = f"{section}.{index}"
+        if not isinstance(entry, dict):
+            flagged.append(path)
+            continue
+        entry = dict(entry)
+        entry_id = entry_id_of(entry)
+        if not entry_id or entry_id in seen:
+            # Positional, so that the same stored document always gets the same one.
+            entry_id = f"fiche-{index + 1}"
+            entry[ENTRY_ID_KEY] = entry_id
+            flagged.append(f"{path}.{ENTRY_ID_KEY}")
+        seen.add(entry_id)
+        if entry.get(REGISTRY_SLUG_KEY) not in (None, "") and not registry_slug_of(entry):
+            del entry[REGISTRY_SLUG_KEY]
+            flagged.append(f"{path}.{REGISTRY_SLUG_KEY}")
+        result.append(entry)
+    return result

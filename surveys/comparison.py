@@ -1,23 +1,32 @@
 """The review page's comparison: each declared cooperation entry of a response beside the
-registry record its promotion would update, question by question, in entry space."""
+registry record its promotion would update, question by question, in entry space, with
+what the reviewer must see before validating (partners the update would remove, a record
+that is not the territory's, a link the promotion would refuse)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
-from cooperation.models import Cooperation
+from cooperation.models import Cooperation, Partnership
 from territories.models import Territory, TerritoryKind
 from territories.text import normalize_search_text
 
 from .answer_display import display_value
 from .answer_form import localized
-from .answers import is_empty, visible
-from .mapping import COMPARED_QUESTIONS, entry_differences, entry_from_cooperation
+from .answers import entry_id_of, is_empty, visible
+from .mapping import (
+    COMPARED_QUESTIONS,
+    entry_differences,
+    entry_from_cooperation,
+    territory_reference,
+)
 from .models import Promotion, Response
 from .prefill import cooperation_section
 from .promotion import cooperation_entries
+from .registry_links import EntryLink, entry_links
 
 
 @dataclass
@@ -40,6 +49,10 @@ class ComparedEntry:
     record: Cooperation | None
     promotion: Promotion | None
     questions: list[ComparedQuestion]
+    # Partners of the record that the update would remove.
+    removed_partners: list[Territory] = field(default_factory=list)
+    # What the reviewer must know before validating, one sentence each.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def is_new(self) -> bool:
@@ -48,6 +61,12 @@ class ComparedEntry:
     @property
     def difference_count(self) -> int:
         return sum(q.state in ("changed", "added") for q in self.questions)
+
+    @property
+    def is_identical(self) -> bool:
+        """Whether the entry says what its record already says: validating leaves the
+        record as it is."""
+        return self.record is not None and not self.difference_count
 
 
 def entry_comparisons(response: Response) -> list[ComparedEntry]:
@@ -59,47 +78,34 @@ def entry_comparisons(response: Response) -> list[ComparedEntry]:
     questions = {q.code: q for q in all_questions if q.section == section}
     entries = [e for e in cooperation_entries(response) if isinstance(e, dict)]
     promotions = {p.entry: p for p in Promotion.objects.filter(response=response)}
-    slugs = {e["_registry_slug"] for e in entries if e.get("_registry_slug")}
-    records = list(
-        Cooperation.objects.filter(
-            Q(pk__in=[p.cooperation_id for p in promotions.values()]) | Q(slug__in=slugs)
-        ).prefetch_related("partnerships__territory", "themes", "sources")
-    )
-    by_pk = {record.pk: record for record in records}
-    by_slug = {record.slug: record for record in records}
-
-    territories: dict[str, Territory] = {}
-    for record in records:
-        for partnership in record.partnerships.all():
-            territory = partnership.territory
-            territories[f"{territory.kind}:{territory.code}"] = territory
-    wanted: dict[str, set[str]] = {}
-    for entry in entries:
-        for item in entry.get("coop_partners") or []:
-            if isinstance(item, str) and item not in territories:
-                kind, _sep, code = item.partition(":")
-                wanted.setdefault(kind, set()).add(code)
-    for kind, codes in wanted.items():
-        for territory in Territory.objects.filter(kind=kind, code__in=codes):
-            territories[f"{territory.kind}:{territory.code}"] = territory
+    links = entry_links(response, entries)
+    records = {
+        record.pk: record
+        for record in Cooperation.objects.filter(
+            pk__in=[link.record.pk for link in links if link.record is not None]
+        ).prefetch_related(
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.select_related("territory").order_by("position"),
+            ),
+            "themes",
+            "sources",
+        )
+    }
+    territories = _territories(records.values(), entries)
     groupings = _groupings_by_name(entries)
     for territory in groupings.values():
-        territories[f"{territory.kind}:{territory.code}"] = territory
+        territories[territory_reference(territory)] = territory
 
     result = []
-    for number, entry in enumerate(entries, start=1):
-        promotion = promotions.get(entry.get("_entry"))
-        record = (
-            by_pk.get(promotion.cooperation_id)
-            if promotion is not None
-            else by_slug.get(entry.get("_registry_slug") or "")
-        )
+    for number, (entry, link) in enumerate(zip(entries, links, strict=True), start=1):
+        record = records.get(link.record.pk) if link.record is not None else None
         declared = {
             code: entry[code]
             for code, question in questions.items()
             if visible(question, entry) and not is_empty(entry.get(code))
         }
-        if "coop_partners" in declared:
+        if isinstance(declared.get("coop_partners"), list):
             # A partner declared outside the list is the grouping promotion would use
             # (the same lookup by name), so that a promoted entry compares as unchanged.
             declared["coop_partners"] = [
@@ -122,17 +128,78 @@ def entry_comparisons(response: Response) -> list[ComparedEntry]:
                     is_long=question.type == "long_text",
                 )
             )
+        removed = (
+            _removed_partners(record, response, declared.get("coop_partners"), territories)
+            if record
+            else []
+        )
+        entry_id = entry_id_of(entry)
         result.append(
             ComparedEntry(
                 number=number,
-                entry_id=str(entry.get("_entry") or ""),
-                title=str(entry.get("coop_title") or ""),
+                entry_id=entry_id,
+                title=entry.get("coop_title") if isinstance(entry.get("coop_title"), str) else "",
                 record=record,
-                promotion=promotion,
+                promotion=promotions.get(entry_id),
                 questions=rows,
+                removed_partners=removed,
+                warnings=_warnings(response, link, record, removed),
             )
         )
     return result
+
+
+def _territories(records, entries: list[dict]) -> dict[str, Territory]:
+    """The territories named by the records' partners and by the entries' declared
+    partners, by reference ("kind:code"); one query per kind not already known."""
+    territories: dict[str, Territory] = {}
+    for record in records:
+        for partnership in record.partnerships.all():
+            territories[territory_reference(partnership.territory)] = partnership.territory
+    wanted = {
+        item
+        for entry in entries
+        for item in _as_list(entry.get("coop_partners"))
+        if isinstance(item, str) and item not in territories
+    }
+    territories.update(Territory.objects.by_references(wanted))
+    return territories
+
+
+def _removed_partners(record, response, declared, territories) -> list[Territory]:
+    """The record's partners that promotion would remove: neither the responding territory
+    nor declared (the same rule as `promotion._update`)."""
+    kept = {response.territory_id}
+    for item in _as_list(declared):
+        territory = territories.get(item) if isinstance(item, str) else None
+        if territory is not None:
+            kept.add(territory.pk)
+    return [p.territory for p in record.partnerships.all() if p.territory_id not in kept]
+
+
+def _warnings(response, link: EntryLink, record, removed: list[Territory]) -> list[str]:
+    territory = response.territory.name
+    warnings = []
+    if link.refusal:
+        warnings.append(
+            _("La validation sera refusée pour cette fiche : %(reason)s") % {"reason": link.refusal}
+        )
+    if record is not None and not link.record.involves_territory:
+        warnings.append(
+            _(
+                "La fiche du registre qu’elle mettrait à jour ne compte pas %(territory)s "
+                "parmi ses partenaires."
+            )
+            % {"territory": territory}
+        )
+    if removed:
+        warnings.append(
+            _("La validation retirera de la fiche du registre ces partenaires : %(names)s.")
+            % {"names": ", ".join(partner.name for partner in removed)}
+        )
+    if record is not None and not record.is_published:
+        warnings.append(_("La fiche du registre n’est pas publiée : elle restera non publiée."))
+    return warnings
 
 
 def _groupings_by_name(entries: list[dict]) -> dict[str, Territory]:
@@ -141,7 +208,7 @@ def _groupings_by_name(entries: list[dict]) -> dict[str, Territory]:
     names = {
         normalize_search_text(" ".join(item["other_name"].split()))
         for entry in entries
-        for item in entry.get("coop_partners") or []
+        for item in _as_list(entry.get("coop_partners"))
         if isinstance(item, dict) and isinstance(item.get("other_name"), str)
     }
     if not names:
@@ -158,4 +225,9 @@ def _grouping_reference(item, groupings: dict[str, Territory]):
     if not isinstance(item, dict) or not isinstance(item.get("other_name"), str):
         return item
     territory = groupings.get(normalize_search_text(" ".join(item["other_name"].split())))
-    return f"{territory.kind}:{territory.code}" if territory else item
+    return territory_reference(territory) if territory else item
+
+
+def _as_list(value) -> list:
+    """A list answer as stored, or nothing when what is stored is not a list."""
+    return value if isinstance(value, list) else []

@@ -10,7 +10,7 @@ from django.db.models import Prefetch
 
 from territories.models import Territory
 
-from .models import Campaign, Response, ResponseStatus
+from .models import Campaign, Promotion, Response, ResponseStatus
 
 
 @dataclass
@@ -72,9 +72,17 @@ def officer_dashboard(user, *, today: datetime.date) -> Dashboard:
     )
     responses = {
         (response.campaign_id, response.territory_id): response
-        for response in Response.objects.filter(
-            campaign__in=campaigns, territory__in=territories
-        ).select_related("last_saved_by", "submitted_by")
+        for response in Response.objects.filter(campaign__in=campaigns, territory__in=territories)
+        .select_related("last_saved_by", "submitted_by", "returned_by")
+        .prefetch_related(
+            # The records a validated response went into, linked from the dashboard.
+            Prefetch(
+                "promotions",
+                queryset=Promotion.objects.select_related("cooperation").order_by(
+                    "cooperation__title", "pk"
+                ),
+            )
+        )
     }
     dashboard = Dashboard(territories=territories, open=[], upcoming=[], closed=[])
     for campaign in campaigns:

@@ -18,27 +18,27 @@ language, so a file means the same thing for everybody.
 
 Responses are read `CHUNK_SIZE` at a time, with the names of the territories their answers
 name loaded once per chunk: the number of queries grows with the number of chunks, never
-with the number of rows. The CSV is streamed; XLSX and ODS go through a temporary file
-(see cooperation.exports, whose writers these are).
+with the number of rows. The files are written by cooperation.exports' writers; what a
+reviewer asks for, and whether it is built at once or as a job, is
+surveys/export_requests.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 
-from django.db.models import Q, QuerySet
-from django.http import HttpResponseBase
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from cooperation.exports import build_workbook, csv_blocks, download_response
+from portal.datetimes import iso_datetime
 from territories.models import Territory
 
-from .answers import is_empty, visible
+from .answers import entry_id_of, is_empty, registry_slug_of, visible
 from .definition import Question
 from .models import Campaign, ResponseStatus
 
@@ -125,7 +125,7 @@ def layout_for(campaign: Campaign) -> ExportLayout:
 
 
 def _local_iso(value) -> str:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
+    return iso_datetime(value)
 
 
 def _territory_cell(item, names: dict[str, str]) -> str:
@@ -164,20 +164,9 @@ def _references(question: Question, value) -> Iterator[str]:
 
 def territory_names(references: Iterable[str]) -> dict[str, str]:
     """The names of the territories `references` ("kind:code") name, in one query."""
-    wanted: dict[str, set[str]] = {}
-    for reference in references:
-        kind, _sep, code = reference.partition(":")
-        wanted.setdefault(kind, set()).add(code)
-    if not wanted:
-        return {}
-    condition = Q()
-    for kind, codes in wanted.items():
-        condition |= Q(kind=kind, code__in=codes)
     return {
-        f"{kind}:{code}": name
-        for kind, code, name in Territory.objects.filter(condition).values_list(
-            "kind", "code", "name"
-        )
+        reference: territory.name
+        for reference, territory in Territory.objects.by_references(references).items()
     }
 
 
@@ -200,9 +189,19 @@ def _shown(question: Question, group: dict):
     return group.get(question.code) if visible(question, group) else None
 
 
-def iter_chunks(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CHUNK_SIZE):
+# Called with each chunk of responses once loaded, before its rows are written.
+ChunkHook = Callable[[list], None]
+
+
+def iter_chunks(
+    queryset: QuerySet,
+    layout: ExportLayout,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    on_chunk: ChunkHook | None = None,
+):
     """(responses, territory names) for every `chunk_size` responses of `queryset`, in its
-    order: 2 queries per chunk."""
+    order: 2 queries per chunk. `on_chunk` sees each chunk first."""
     responses = (
         queryset.select_related("campaign", "territory", "questionnaire")
         .defer("questionnaire__definition")
@@ -219,14 +218,23 @@ def iter_chunks(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = C
                     for question in layout.entry_questions:
                         if question.section == section:
                             references.update(_references(question, entry.get(question.code)))
-        yield chunk, territory_names(references)
+        names = territory_names(references)
+        if on_chunk is not None:
+            on_chunk(chunk)
+        yield chunk, names
 
 
-def response_rows(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CHUNK_SIZE):
+def response_rows(
+    queryset: QuerySet,
+    layout: ExportLayout,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    on_chunk: ChunkHook | None = None,
+):
     """The rows of the `responses` table, header excluded, streamed."""
     with translation.override("fr"):
         status_labels = {value: str(label) for value, label in ResponseStatus.choices}
-    for chunk, names in iter_chunks(queryset, layout, chunk_size=chunk_size):
+    for chunk, names in iter_chunks(queryset, layout, chunk_size=chunk_size, on_chunk=on_chunk):
         for response in chunk:
             territory, questionnaire = response.territory, response.questionnaire
             entry_count = sum(
@@ -260,9 +268,15 @@ def response_rows(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int =
             )
 
 
-def entry_rows(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CHUNK_SIZE):
+def entry_rows(
+    queryset: QuerySet,
+    layout: ExportLayout,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    on_chunk: ChunkHook | None = None,
+):
     """The rows of the `cooperations` table (one per entry), header excluded, streamed."""
-    for chunk, names in iter_chunks(queryset, layout, chunk_size=chunk_size):
+    for chunk, names in iter_chunks(queryset, layout, chunk_size=chunk_size, on_chunk=on_chunk):
         for response in chunk:
             territory = response.territory
             for section in layout.entry_sections:
@@ -272,8 +286,8 @@ def entry_rows(queryset: QuerySet, layout: ExportLayout, *, chunk_size: int = CH
                         territory.kind,
                         territory.code,
                         territory.name,
-                        entry.get("_entry", ""),
-                        entry.get("_registry_slug", ""),
+                        entry_id_of(entry),
+                        registry_slug_of(entry),
                         number,
                         *(
                             answer_cell(question, _shown(question, entry), names)
@@ -310,12 +324,14 @@ def codebook_rows(layout: ExportLayout) -> Iterator[tuple]:
         )
 
 
-def table_rows(queryset: QuerySet, layout: ExportLayout, table: str) -> Iterator[tuple]:
+def table_rows(
+    queryset: QuerySet, layout: ExportLayout, table: str, *, on_chunk: ChunkHook | None = None
+) -> Iterator[tuple]:
     """The rows of one table, header excluded."""
     if table == "responses":
-        return response_rows(queryset, layout)
+        return response_rows(queryset, layout, on_chunk=on_chunk)
     if table == "cooperations":
-        return entry_rows(queryset, layout)
+        return entry_rows(queryset, layout, on_chunk=on_chunk)
     if table == "codebook":
         return codebook_rows(layout)
     raise ValueError(f"Unknown export table {table!r}; expected one of {TABLES}.")
@@ -324,43 +340,41 @@ def table_rows(queryset: QuerySet, layout: ExportLayout, table: str) -> Iterator
 # Files -------------------------------------------------------------------------------------
 
 
-def export_filename(campaign: Campaign, fmt: str, *, table: str = "responses") -> str:
-    """`enquete-recensement-2025-responses-2025-11-26.csv`; workbooks hold every table:
-    `enquete-recensement-2025-2025-11-26.xlsx`."""
-    name = slugify(campaign.title)[:60].strip("-") or f"campagne-{campaign.pk}"
+# Longest campaign part of a file name, in characters (cut between words).
+FILENAME_TITLE_LENGTH = 60
+
+
+def slug_within(text: str, limit: int = FILENAME_TITLE_LENGTH) -> str:
+    """`text` as a slug of at most `limit` characters, cut between words, never inside
+    one (a single longer word is kept whole: a file name may be long, not garbled)."""
+    slug = slugify(text)
+    if len(slug) <= limit:
+        return slug
+    words, kept = slug.split("-"), []
+    for word in words:
+        if kept and len("-".join([*kept, word])) > limit:
+            break
+        kept.append(word)
+    return "-".join(kept)
+
+
+def export_filename(
+    campaign: Campaign, fmt: str, *, table: str = "responses", sep: str = "comma"
+) -> str:
+    """`enquete-recensement-2025-responses-2025-11-26.csv` (with `-semicolon` before the
+    date for the `;` CSV, so that the two downloads never take each other's name);
+    workbooks hold every table: `enquete-recensement-2025-2025-11-26.xlsx`. The campaign
+    title is cut between words."""
+    name = slug_within(campaign.title) or f"campagne-{campaign.pk}"
     parts = ["enquete", name, table] if fmt == "csv" else ["enquete", name]
+    if fmt == "csv" and sep == "semicolon":
+        parts.append("semicolon")
     return f"{'-'.join(parts)}-{timezone.localdate():%Y-%m-%d}.{fmt}"
 
 
-def _column_width(name: str) -> int:
+def column_width(name: str) -> int:
     if name in {"campaign_title", "territory_name", "label_fr", "label_en", "help_fr"}:
         return 40
     if name in {"choices", "condition"}:
         return 32
     return 18
-
-
-def campaign_export_response(
-    campaign: Campaign,
-    queryset: QuerySet,
-    *,
-    fmt: str,
-    table: str = "responses",
-    delimiter: str = ",",
-) -> HttpResponseBase:
-    """The download of `queryset` (responses to `campaign`, already scoped and filtered by
-    the caller): one `table` as CSV, or every table as the sheets of an xlsx or ods file."""
-    if fmt not in FORMATS:
-        raise ValueError(f"Unknown export format {fmt!r}; expected one of {FORMATS}.")
-    layout = layout_for(campaign)
-    if fmt == "csv":
-        content = csv_blocks(
-            layout.columns(table), table_rows(queryset, layout, table), delimiter=delimiter
-        )
-    else:
-        sheets = [
-            (name, layout.columns(name), table_rows(queryset, layout, name)) for name in TABLES
-        ]
-        content = build_workbook(fmt, sheets, column_width=_column_width)
-    filename = export_filename(campaign, fmt, table=table)
-    return download_response(content, fmt=fmt, filename=filename)

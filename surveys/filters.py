@@ -2,21 +2,38 @@
 the reviewers' exports. Every filter is a query parameter, so a filtered queue is a
 shareable URL and its export buttons reuse the same query string."""
 
-import re
+import datetime
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from territories.models import Territory, TerritoryKind
+from cooperation.filters import sort_keys
+from territories.models import Territory
+from territories.references import TerritoryReference
 
 from .models import Campaign, Response, ResponseStatus
 
-# `epci:242900314`: a territory named exactly. Anything else is searched by name or code.
-TERRITORY_REFERENCE = re.compile(
-    rf"^\s*({'|'.join(TerritoryKind.values)})\s*:\s*(\S+)\s*$", re.IGNORECASE
-)
+
+class InstantField(forms.DateTimeField):
+    """A date-time, converted to UTC: every database can then store it. PostgreSQL refuses
+    offsets beyond ±15:59, which Python accepts; an instant that UTC cannot represent
+    (before year 1, after year 9999) is invalid."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class InstantFilter(django_filters.DateTimeFilter):
+    field_class = InstantField
 
 
 class ResponseOrderingFilter(django_filters.OrderingFilter):
@@ -24,6 +41,7 @@ class ResponseOrderingFilter(django_filters.OrderingFilter):
     so that pages never repeat or skip a response."""
 
     def filter(self, qs, value):
+        value = sort_keys(value)
         if not value:
             return qs
         keys = []
@@ -59,7 +77,7 @@ class ResponseFilterSet(django_filters.FilterSet):
             "epci:242900314."
         ),
     )
-    updated_since = django_filters.DateTimeFilter(
+    updated_since = InstantFilter(
         label=_("Modifiée depuis"),
         field_name="updated_at",
         lookup_expr="gte",
@@ -94,8 +112,7 @@ class ResponseFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_territory(self, queryset, name, value: str):
-        match = TERRITORY_REFERENCE.match(value)
-        if match:
-            kind, code = match.groups()
-            return queryset.filter(territory__kind=kind.lower(), territory__code=code.upper())
+        reference = TerritoryReference.parse(value)
+        if reference is not None:
+            return queryset.filter(territory__kind=reference.kind, territory__code=reference.code)
         return queryset.filter(territory__in=Territory.objects.search(value).values("pk"))

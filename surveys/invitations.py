@@ -21,9 +21,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.datetimes import long_date
 from territories.models import Territory
 
 from .models import Invitation
@@ -149,7 +150,7 @@ def _invitation_message(invitation: Invitation, *, territories, link: str) -> tu
     # Invitees are French local authorities: the message is in French whatever the
     # language of the staff member's page.
     with translation.override("fr"):
-        expires = formats.date_format(timezone.localtime(invitation.expires_at), "j F Y")
+        expires = long_date(invitation.expires_at)
         subject = _("Invitation au recensement des coopérations interterritoriales")
         body = "\n".join(
             [

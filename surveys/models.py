@@ -12,9 +12,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.querysets import StableOrderQuerySet
 from territories.models import Territory
 
 from .definition import Question, parse_definition
+from .permissions import is_reviewer
 
 
 class Questionnaire(models.Model):
@@ -68,7 +70,7 @@ class CampaignQuerySet(models.QuerySet):
         anonymous users none."""
         if user is None or not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if is_reviewer(user):
             return self.all()
         return self.filter(
             pk__in=Campaign.targets.through.objects.filter(territory__officers__user=user).values(
@@ -169,13 +171,13 @@ class ResponseStatus(models.TextChoices):
 EDITABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.RETURNED)
 
 
-class ResponseQuerySet(models.QuerySet):
+class ResponseQuerySet(StableOrderQuerySet):
     def visible_to(self, user):
         """The one scoping rule for responses: staff see all, officers the responses of
         their territories, anonymous users none."""
         if user is None or not user.is_authenticated:
             return self.none()
-        if user.is_staff:
+        if is_reviewer(user):
             return self.all()
         return self.filter(territory__in=Officer.objects.filter(user=user).values("territory_id"))
 
@@ -196,12 +198,6 @@ class ResponseQuerySet(models.QuerySet):
         return self.alias(review_rank=rank).order_by(
             "review_rank", F("submitted_at").asc(nulls_last=True), "territory__search_name"
         )
-
-    def with_stable_order(self):
-        """Keep the current ordering and break ties by primary key, so that pages never
-        repeat or skip a response."""
-        ordering = self.query.order_by or self.model._meta.ordering
-        return self.order_by(*ordering, "pk")
 
 
 class Response(models.Model):
@@ -236,6 +232,9 @@ class Response(models.Model):
         related_name="+",
         verbose_name=_("dernier enregistrement par"),
     )
+    # When the answers were last saved (`last_saved_by` saved them): a reviewer's
+    # decision changes `updated_at`, never these.
+    saved_at = models.DateTimeField(_("dernier enregistrement le"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -246,6 +245,15 @@ class Response(models.Model):
         verbose_name=_("transmise par"),
     )
     reviewer_notes = models.TextField(_("remarques de la relecture"), blank=True)
+    returned_at = models.DateTimeField(_("renvoyée le"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("renvoyée par"),
+    )
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -272,6 +280,27 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign} — {self.territory}"
+
+    @property
+    def receipt_reference(self) -> str:
+        """The reference of the last submission, quoted on the receipt and the printable
+        page: campaign, response and local submission time, "3-12-20261202-162805"
+        ("" before any submission)."""
+        if self.submitted_at is None:
+            return ""
+        stamp = timezone.localtime(self.submitted_at).strftime("%Y%m%d-%H%M%S")
+        return f"{self.campaign_id}-{self.pk}-{stamp}"
+
+    def submitted_answers(self) -> dict:
+        """The answers as they were at the last submission (the history row written by
+        it), else the current ones."""
+        row = (
+            self.history.filter(status=ResponseStatus.SUBMITTED)
+            .order_by("-history_date", "-history_id")
+            .only("answers")
+            .first()
+        )
+        return row.answers if row is not None else self.answers
 
     @property
     def is_editable(self) -> bool:
@@ -355,6 +384,9 @@ class Promotion(models.Model):
         verbose_name=_("coopération"),
     )
     created = models.BooleanField(_("fiche créée"), default=True)
+    # Whether the last promotion changed the record: an entry identical to its record
+    # leaves it as it was ("identique", not "mise à jour").
+    changed = models.BooleanField(_("fiche modifiée"), default=True)
     promoted_at = models.DateTimeField(_("versée le"), auto_now=True)
 
     class Meta:
@@ -367,6 +399,44 @@ class Promotion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response} — {self.entry} → {self.cooperation_id}"
+
+
+class PrefilledEntry(models.Model):
+    """A registry record the server copied into a cooperation entry when it created the
+    response: what allows that entry, and only it, to update the record on promotion.
+
+    The `_registry_slug` an entry carries in the answers is the client's word; it is
+    trusted only when a row here vouches for it, or when the record is published and
+    counts the responding territory among its partners (see `surveys.registry_links`)."""
+
+    response = models.ForeignKey(
+        Response,
+        on_delete=models.CASCADE,
+        related_name="prefilled_entries",
+        verbose_name=_("réponse"),
+    )
+    # The `_entry` identifier the pre-fill gave the entry.
+    entry = models.CharField(_("fiche"), max_length=64)
+    cooperation = models.ForeignKey(
+        "cooperation.Cooperation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("coopération"),
+    )
+
+    class Meta:
+        verbose_name = _("fiche préremplie")
+        verbose_name_plural = _("fiches préremplies")
+        ordering = ["response", "entry"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "entry"], name="one_prefill_per_entry"),
+            models.UniqueConstraint(
+                fields=["response", "cooperation"], name="one_prefill_per_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response} — {self.entry} ← {self.cooperation_id}"
 
 
 class Reminder(models.Model):

@@ -2,8 +2,9 @@
 
 Each cooperation entry of the response becomes a registry record, through
 `cooperation.services` only: the record the entry was promoted to before (a `Promotion`
-row), else the one it was pre-filled from (`_registry_slug`), is updated; otherwise a
-record is created. The rules, so that a reviewer can predict the outcome:
+row), else the one it names (`_registry_slug`) if `surveys.registry_links` allows this
+response to update it, is updated; otherwise a record is created. A link the rules refuse
+refuses the promotion. The rules, so that a reviewer can predict the outcome:
 
 - An answered question replaces the registry field it maps to (see `surveys.mapping`);
   an unanswered or hidden one leaves the field as it is, and so do the registry fields
@@ -21,7 +22,8 @@ record is created. The rules, so that a reviewer can predict the outcome:
   as the registry's own sources may be, so that a record's sources survive the round trip
   through a pre-filled entry). A source the record already cites (same URL, or same
   title without a URL) is not added again; existing sources are kept.
-- Promoted records are published.
+- A created record is published; an updated one keeps its publication state (a record
+  that staff unpublished stays unpublished).
 
 Everything happens in one transaction: one invalid entry refuses the whole promotion,
 with a message naming each faulty entry, and nothing is written. Promoting again writes
@@ -36,7 +38,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import translation
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -48,18 +49,22 @@ from cooperation.services import (
     cooperation_create,
     cooperation_update,
 )
+from portal.history import describe_change, latest_history
+from portal.typography import labelled
 from territories.models import Territory, TerritoryCategory, TerritoryKind
 from territories.services import grouping_upsert
 from territories.text import normalize_search_text
 
-from .answers import is_empty, visible
+from .answers import answer_errors, entry_id_of, is_empty, visible
 from .definition import Question, parse_definition
 from .mapping import (
     CODE_FIELDS,
     TEXT_FIELDS,
 )
 from .models import Promotion, Response, ResponseStatus
+from .permissions import check_reviewer
 from .prefill import cooperation_section
+from .registry_links import EntryLink, entry_links
 
 # The `source` of a territory created from a partner declared outside the list: a
 # reviewer should check it (SIREN, category, place) and then change its source.
@@ -92,6 +97,9 @@ class PromotedEntry:
     created: bool
     changed: bool
     groupings_to_check: tuple[Territory, ...] = ()
+    # Set when a new promotion left the record alone because someone changed it since
+    # this response was last promoted: who, when and why.
+    kept_because: str = ""
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,11 @@ class PromotionReport:
         return [e.cooperation for e in self.entries if e.changed and not e.created]
 
     @property
+    def kept(self) -> list[PromotedEntry]:
+        """Entries whose record someone changed since the last promotion: left alone."""
+        return [e for e in self.entries if e.kept_because]
+
+    @property
     def groupings_to_check(self) -> list[Territory]:
         seen: dict[int, Territory] = {}
         for entry in self.entries:
@@ -120,8 +133,7 @@ def response_promote(*, response: Response, reviewer) -> PromotionReport:
     """Create or update the registry record of every cooperation entry of a validated
     response, recording a `Promotion` per entry. All or nothing: a ValidationError lists
     every faulty entry and nothing is written. Promoting again changes only what differs."""
-    if reviewer is None or not reviewer.is_authenticated or not reviewer.is_staff:
-        raise ValidationError(_("Seule l’équipe de relecture peut faire cela."))
+    check_reviewer(reviewer)
     response = Response.objects.select_related("campaign", "territory", "questionnaire").get(
         pk=response.pk
     )
@@ -130,17 +142,29 @@ def response_promote(*, response: Response, reviewer) -> PromotionReport:
     all_questions = parse_definition(response.questionnaire.definition)
     section = cooperation_section(all_questions)
     questions = [q for q in all_questions if q.section == section]
-    entries = (response.answers.get(section) or []) if section else []
+    entries = cooperation_entries(response)
     context = _Context.load(response, questions, entries)
+    links = entry_links(response, entries, lock=True)
+    problems = _entry_problems(all_questions, response.answers, section)
+    context.latest_changes = latest_history(
+        Cooperation,
+        [
+            link.record.pk
+            for entry, link in zip(entries, links, strict=True)
+            if link.record is not None and entry_id_of(entry) in context.promotions
+        ],
+    )
 
     errors: list[str] = []
     promoted: list[PromotedEntry] = []
-    for number, entry in enumerate(entries, start=1):
+    for number, (entry, link) in enumerate(zip(entries, links, strict=True), start=1):
         try:
             # A savepoint per entry, so that every faulty entry is reported at once; the
             # error raised below still rolls back the entries that went through.
             with transaction.atomic():
-                promoted.append(_promote_entry(context, number, entry, reviewer=reviewer))
+                if number in problems:
+                    raise ValidationError(problems[number])
+                promoted.append(_promote_entry(context, number, entry, link, reviewer=reviewer))
         except ValidationError as error:
             heading = _entry_heading(number, entry)
             errors += [f"{heading}{message}" for message in _messages(error, questions)]
@@ -149,11 +173,26 @@ def response_promote(*, response: Response, reviewer) -> PromotionReport:
     return PromotionReport(entries=tuple(promoted))
 
 
+def _entry_problems(questions: list[Question], answers, section) -> dict[int, dict]:
+    """What the questionnaire's checks refuse in each entry (by entry number, then
+    question): answers stored past the checks of the saves are not promoted."""
+    problems: dict[int, dict] = {}
+    for path, messages in answer_errors(questions, answers, complete=False).items():
+        head, _sep, rest = path.partition(".")
+        index, _sep, code = rest.partition(".")
+        if head == section and index.isdigit():
+            problems.setdefault(int(index) + 1, {}).setdefault(code or "_entry", []).extend(
+                messages
+            )
+    return problems
+
+
 def cooperation_entries(response: Response) -> list:
     """The cooperation entries of a response's answers (none when its questionnaire has no
     cooperation section)."""
     section = cooperation_section(response.questionnaire.questions)
-    entries = response.answers.get(section) if section else None
+    answers = response.answers if isinstance(response.answers, dict) else {}
+    entries = answers.get(section) if section else None
     return entries if isinstance(entries, list) else []
 
 
@@ -165,11 +204,7 @@ def promotions_of(response: Response) -> list[dict]:
         .select_related("cooperation")
         .prefetch_related("cooperation__partnerships__territory")
     )
-    order = {
-        entry.get("_entry"): index
-        for index, entry in enumerate(cooperation_entries(response))
-        if isinstance(entry, dict)
-    }
+    order = {entry_id_of(entry): index for index, entry in enumerate(cooperation_entries(response))}
     promotions.sort(key=lambda p: (order.get(p.entry, len(order)), p.entry))
     return [
         {
@@ -191,51 +226,41 @@ class _Context:
     territories: dict[str, Territory]
     themes: dict[str, Theme]
     promotions: dict[str, Promotion]
-    records_by_pk: dict[int, Cooperation]
-    records_by_slug: dict[str, Cooperation]
-    promoted_records: set[int] = field(default_factory=set)
+    # The latest history row of each record promoted to before, by primary key.
+    latest_changes: dict[int, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, response: Response, questions: list[Question], entries: list) -> _Context:
         """Everything the entries refer to, in a fixed number of queries."""
         entries = [e for e in entries if isinstance(e, dict)]
-        references: dict[str, set[str]] = {}
-        slugs, theme_codes = set(), set()
+        references = set()
+        theme_codes = set()
         for entry in entries:
-            for partner in entry.get("coop_partners") or []:
+            partners = entry.get("coop_partners")
+            for partner in partners if isinstance(partners, list) else []:
                 if isinstance(partner, str):
-                    kind, _sep, code = partner.partition(":")
-                    references.setdefault(kind, set()).add(code)
-            theme_codes.update(entry.get("coop_themes") or [])
-            if entry.get("_registry_slug"):
-                slugs.add(entry["_registry_slug"])
-        territories = {}
-        for kind, codes in references.items():
-            for territory in Territory.objects.filter(kind=kind, code__in=codes):
-                territories[f"{territory.kind}:{territory.code}"] = territory
-        promotions = {p.entry: p for p in Promotion.objects.filter(response=response)}
-        # Locked, so that two responses promoted at once into the same record queue up
-        # rather than interleave their changes.
-        records = list(
-            Cooperation.objects.select_for_update().filter(
-                Q(pk__in=[p.cooperation_id for p in promotions.values()]) | Q(slug__in=slugs)
-            )
-        )
+                    references.add(partner)
+            themes = entry.get("coop_themes")
+            if isinstance(themes, list):
+                theme_codes.update(theme for theme in themes if isinstance(theme, str))
+        territories = Territory.objects.by_references(references)
         return cls(
             response=response,
             questions=questions,
             territories=territories,
             themes={t.code: t for t in Theme.objects.filter(code__in=theme_codes)},
-            promotions=promotions,
-            records_by_pk={c.pk: c for c in records},
-            records_by_slug={c.slug: c for c in records},
+            promotions={p.entry: p for p in Promotion.objects.filter(response=response)},
         )
 
 
-def _promote_entry(context: _Context, number: int, entry, *, reviewer) -> PromotedEntry:
-    if not isinstance(entry, dict) or not entry.get("_entry"):
+def _promote_entry(
+    context: _Context, number: int, entry, link: EntryLink, *, reviewer
+) -> PromotedEntry:
+    entry_id = entry_id_of(entry)
+    if not entry_id:
         raise ValidationError(_("identifiant de fiche manquant."))
-    entry_id = entry["_entry"]
+    if link.refusal:
+        raise ValidationError(link.refusal)
     answered = {
         q.code: entry[q.code]
         for q in context.questions
@@ -249,17 +274,20 @@ def _promote_entry(context: _Context, number: int, entry, *, reviewer) -> Promot
     reason = _change_reason(response, number, entry_id)
 
     promotion = context.promotions.get(entry_id)
-    record = (
-        context.records_by_pk.get(promotion.cooperation_id)
-        if promotion is not None
-        else context.records_by_slug.get(entry.get("_registry_slug") or "")
-    )
-    if record is not None and record.pk in context.promoted_records:
-        raise ValidationError(
-            _("elle décrit la même coopération qu’une fiche précédente (« %(title)s »).")
-            % {"title": record.title}
-        )
-
+    record = link.record
+    if promotion is not None and record is not None:
+        # Promoted before: someone may have changed the record since, which a new
+        # promotion must not undo.
+        latest = context.latest_changes.get(record.pk)
+        if latest is not None and not _is_ours(latest, response):
+            return PromotedEntry(
+                entry=entry_id,
+                number=number,
+                cooperation=record,
+                created=False,
+                changed=False,
+                kept_because=describe_change(latest),
+            )
     if record is None:
         created, changed = True, True
         record = _create(
@@ -268,14 +296,18 @@ def _promote_entry(context: _Context, number: int, entry, *, reviewer) -> Promot
     else:
         created = False
         changed = _update(record, answered, partners, themes, sources, notes, reviewer, reason)
-    context.promoted_records.add(record.pk)
 
     if promotion is None:
         Promotion.objects.create(
-            response=response, entry=entry_id, cooperation=record, created=created
+            response=response,
+            entry=entry_id,
+            cooperation=record,
+            created=created,
+            changed=changed,
         )
-    elif changed:
-        promotion.save(update_fields=["promoted_at"])
+    elif changed or promotion.changed:
+        promotion.changed = changed
+        promotion.save(update_fields=["changed", "promoted_at"])
     return PromotedEntry(
         entry=entry_id,
         number=number,
@@ -341,8 +373,6 @@ def _update(record, answered, partners, themes, sources, notes, reviewer, reason
         current = getattr(record, f"{name}_date")
         if year is not None and (current is None or current.year != year):
             changes[name] = str(year)
-    if not record.is_published:
-        changes["is_published"] = True
     missing_notes = [note for note in notes if note not in record.uncertainty_notes]
     if missing_notes:
         changes["uncertainty_notes"] = "\n".join(
@@ -366,10 +396,7 @@ def _update(record, answered, partners, themes, sources, notes, reviewer, reason
     cited = {_source_key(s) for s in existing}
     additions = [s for s in sources if _source_key(s) not in cited]
     if additions:
-        new_sources = [
-            SourceInput(title=s.title, publisher=s.publisher, date=s.date, url=s.url, note=s.note)
-            for s in existing
-        ] + additions
+        new_sources = [SourceInput.from_source(s) for s in existing] + additions
 
     if not changes and new_themes is None and new_partners is None and new_sources is None:
         return False
@@ -486,6 +513,12 @@ def _grouping_note(territory: Territory) -> str:
         ) % {"name": territory.name, "category": territory.get_category_display()}
 
 
+def _is_ours(row, response: Response) -> bool:
+    """Whether a history row was written by a promotion of `response`."""
+    prefix = _change_reason(response, 0, "").rsplit(",", 1)[0] + ","
+    return (row.history_change_reason or "").startswith(prefix)
+
+
 def _change_reason(response: Response, number: int, entry_id: str) -> str:
     with translation.override("fr"):
         reason = _(
@@ -518,5 +551,5 @@ def _messages(error: ValidationError, questions: list[Question]) -> list[str]:
         question = QUESTION_OF_FIELD.get(name, name)
         label = labels.get(question)
         for message in messages:
-            result.append(f"{label} : {message}" if label else message)
+            result.append(labelled(label, message) if label else message)
     return result

@@ -6,18 +6,22 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jobs.mail import email_enqueue
+from portal.datetimes import long_date
 from territories.models import Territory
 
 from .models import Campaign, Officer, Reminder, Response, ResponseStatus
+from .permissions import check_reviewer
 
 NO_RESPONSE = "none"
 # Where a territory may stand, in the order of the coverage totals.
@@ -55,6 +59,12 @@ class CoverageRow:
     def is_awaited(self) -> bool:
         return self.status in AWAITED_STATUSES
 
+    @property
+    def reminded_recently(self) -> bool:
+        """Whether the territory was reminded less than `SURVEY_REMINDER_INTERVAL_HOURS`
+        ago (another reminder then needs the reviewer's confirmation)."""
+        return self.last_reminder is not None and self.last_reminder > reminder_cutoff()
+
 
 @dataclass
 class Coverage:
@@ -77,6 +87,16 @@ class Coverage:
     @property
     def awaited_without_officers(self) -> list[CoverageRow]:
         return [row for row in self.awaited if row.officer_count == 0]
+
+    @property
+    def awaited_reminded_recently(self) -> list[CoverageRow]:
+        """Awaited territories with officers, reminded within the interval."""
+        return [row for row in self.awaited if row.officer_count and row.reminded_recently]
+
+
+def reminder_cutoff() -> datetime.datetime:
+    """Reminders sent after this moment are recent (`SURVEY_REMINDER_INTERVAL_HOURS`)."""
+    return timezone.now() - datetime.timedelta(hours=settings.SURVEY_REMINDER_INTERVAL_HOURS)
 
 
 def campaign_coverage(campaign: Campaign) -> Coverage:
@@ -143,20 +163,28 @@ class ReminderReport:
     reminders: list[Reminder] = field(default_factory=list)
     # Awaited territories nobody could be reminded at: no officer with an e-mail address.
     without_officers: list[Territory] = field(default_factory=list)
+    # Awaited territories reminded within the interval, left out without a confirmation.
+    recently_reminded: list[Territory] = field(default_factory=list)
 
 
 @transaction.atomic
-def campaign_remind(*, campaign: Campaign, sender, base_url: str) -> ReminderReport:
+def campaign_remind(
+    *, campaign: Campaign, sender, base_url: str, remind_recent: bool = False
+) -> ReminderReport:
     """E-mail the officers of every target territory that has not sent its response (none,
     draft or returned), one message per territory, and record a `Reminder` for each. The
     messages leave once the transaction commits. `base_url` ("https://host") prefixes the
-    link to the answer page."""
-    if sender is None or not sender.is_authenticated or not sender.is_staff:
-        raise ValidationError(_("Seule l’équipe de relecture peut faire cela."))
+    link to the answer page. A territory reminded less than
+    `SURVEY_REMINDER_INTERVAL_HOURS` ago is left out (and reported) unless
+    `remind_recent`: the reviewer confirmed a second reminder."""
+    check_reviewer(sender)
     if not campaign.is_open_on(timezone.localdate()):
         raise ValidationError(
             _("Cette campagne n’est pas ouverte : aucune relance n’a été envoyée.")
         )
+    # One reminder run at a time per campaign: a second click waits, then sees the first
+    # run's reminders as recent.
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
     awaited = campaign_coverage(campaign).awaited
     recipients: dict[int, list[str]] = {}
     officers = (
@@ -173,11 +201,13 @@ def campaign_remind(*, campaign: Campaign, sender, base_url: str) -> ReminderRep
             emails.append(officer.user.email)
 
     report = ReminderReport()
-    messages = []
     for row in awaited:
         emails = recipients.get(row.territory.pk)
         if not emails:
             report.without_officers.append(row.territory)
+            continue
+        if row.reminded_recently and not remind_recent:
+            report.recently_reminded.append(row.territory)
             continue
         report.reminders.append(
             Reminder(
@@ -188,10 +218,8 @@ def campaign_remind(*, campaign: Campaign, sender, base_url: str) -> ReminderRep
             )
         )
         subject, body = _reminder_message(campaign, row, base_url)
-        messages.append(EmailMessage(subject, body, None, emails))
+        transaction.on_commit(partial(email_enqueue, subject=subject, body=body, recipients=emails))
     Reminder.objects.bulk_create(report.reminders)
-    if messages:
-        transaction.on_commit(lambda: get_connection().send_messages(messages))
     return report
 
 
@@ -216,7 +244,7 @@ def _reminder_message(campaign: Campaign, row: CoverageRow, base_url: str) -> tu
             "",
             _("La campagne « %(campaign)s » attend la réponse de %(territory)s : %(state)s.")
             % {"campaign": campaign.title, "territory": row.territory.name, "state": state},
-            _("Date de clôture : %(date)s") % {"date": f"{campaign.closing_date:%d/%m/%Y}"},
+            _("Date de clôture : %(date)s") % {"date": long_date(campaign.closing_date)},
         ]
         if row.status == ResponseStatus.RETURNED and row.response.reviewer_notes:
             lines += [

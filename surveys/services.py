@@ -3,17 +3,20 @@ django.core.exceptions.ValidationError on bad input, writing nothing."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jobs.mail import email_enqueue
+from portal.datetimes import date_and_time
 from territories.models import Territory
 
 from .answers import answer_errors
@@ -22,12 +25,16 @@ from .models import (
     EDITABLE_STATUSES,
     Campaign,
     Officer,
+    PrefilledEntry,
     Questionnaire,
     Response,
     ResponseStatus,
 )
-from .prefill import initial_answers
+from .notifications import notify_officers
+from .permissions import check_may_answer, check_reviewer, is_officer_of, is_reviewer
+from .prefill import cooperation_section, initial_answers, respondent_answers
 from .promotion import response_promote
+from .registry_links import link_errors
 
 
 class StaleResponse(Exception):
@@ -98,22 +105,11 @@ def questionnaire_load(*, path: Path | str) -> tuple[Questionnaire, bool]:
     return existing, False
 
 
-def _is_officer(user, territory: Territory) -> bool:
-    return Officer.objects.filter(user=user, territory=territory).exists()
-
-
-def _check_may_answer(*, response_territory: Territory, user) -> None:
-    if user is None or not user.is_authenticated:
-        raise ValidationError(_("Connectez-vous pour répondre."))
-    if not user.is_staff and not _is_officer(user, response_territory):
-        raise ValidationError(_("Vous ne répondez pas pour ce territoire."))
-
-
 @transaction.atomic
 def response_open(*, campaign: Campaign, territory: Territory, user) -> Response:
     """The response of `territory` to `campaign`. The first opening creates it as a draft
     pre-filled with the territory's published registry records (see `prefill`)."""
-    _check_may_answer(response_territory=territory, user=user)
+    check_may_answer(user, territory)
     if not campaign.is_open_on(timezone.localdate()):
         raise ValidationError(_("Cette campagne n’est pas ouverte."))
     if not campaign.asks(territory):
@@ -121,33 +117,39 @@ def response_open(*, campaign: Campaign, territory: Territory, user) -> Response
     existing = Response.objects.filter(campaign=campaign, territory=territory).first()
     if existing is not None:
         return existing
+    questions = campaign.questionnaire.questions
+    prefill = initial_answers(questions, territory=territory)
+    # The officer's own name and address stand for "who is answering" until changed (not
+    # those of a reviewer starting the response on the territory's behalf).
+    respondent = (
+        {}
+        if is_reviewer(user) and not is_officer_of(user, territory)
+        else (respondent_answers(questions, user=user))
+    )
     try:
         # A savepoint, so a concurrent creation leaves this transaction usable.
         with transaction.atomic():
-            return Response.objects.create(
+            response = Response.objects.create(
                 campaign=campaign,
                 territory=territory,
                 questionnaire=campaign.questionnaire,
-                answers=initial_answers(campaign.questionnaire.questions, territory=territory),
+                answers={**respondent, **prefill.answers},
                 last_saved_by=user,
+                saved_at=timezone.now(),
             )
     except IntegrityError:
         return Response.objects.get(campaign=campaign, territory=territory)
+    # What the server put in each entry is what that entry may later update.
+    PrefilledEntry.objects.bulk_create(
+        PrefilledEntry(response=response, entry=entry, cooperation=record)
+        for entry, record in prefill.records.items()
+    )
+    return response
 
 
 def known_territory_references(references: Iterable[str]) -> set[str]:
     """Those of `references` ("kind:code") naming an existing territory."""
-    wanted: dict[str, set[str]] = {}
-    for reference in references:
-        kind, _sep, code = reference.partition(":")
-        wanted.setdefault(kind, set()).add(code)
-    known = set()
-    for kind, codes in wanted.items():
-        for code in Territory.objects.filter(kind=kind, code__in=codes).values_list(
-            "code", flat=True
-        ):
-            known.add(f"{kind}:{code}")
-    return known
+    return set(Territory.objects.by_references(references))
 
 
 def _check_campaign_open(response: Response) -> None:
@@ -167,12 +169,27 @@ def _locked(response: Response) -> Response:
     return Response.objects.select_for_update().get(pk=response.pk)
 
 
+def _answers_errors(response: Response, answers, *, complete: bool) -> dict[str, list[str]]:
+    """Everything wrong with `answers` for `response`, by path: the questionnaire's checks
+    (loose for a draft, full when `complete`), then the links its cooperation entries
+    claim to registry records (see `registry_links`)."""
+    questions = parse_definition(response.questionnaire.definition)
+    errors = answer_errors(
+        questions, answers, complete=complete, known_territories=known_territory_references
+    )
+    section = cooperation_section(questions)
+    if section and isinstance(answers, dict) and "answers" not in errors:
+        for path, messages in link_errors(response, section, answers.get(section)).items():
+            errors.setdefault(path, messages)
+    return errors
+
+
 @transaction.atomic
 def response_save(*, response: Response, answers: dict, version: int, user) -> Response:
     """Save a draft of the answers. `version` is the version the user started from: an
     older one raises StaleResponse (nothing written). Answers are checked loosely (types,
     choices, territory references); missing required answers are allowed."""
-    _check_may_answer(response_territory=response.territory, user=user)
+    check_may_answer(user, response.territory)
     current = _locked(response)
     if current.version != version:
         raise StaleResponse(current)
@@ -182,17 +199,42 @@ def response_save(*, response: Response, answers: dict, version: int, user) -> R
             _("Cette réponse a été transmise et ne peut plus être modifiée (%(status)s).")
             % {"status": current.get_status_display()}
         )
-    questions = parse_definition(current.questionnaire.definition)
-    errors = answer_errors(
-        questions, answers, complete=False, known_territories=known_territory_references
-    )
+    errors = _answers_errors(current, answers, complete=False)
     if errors:
         raise ValidationError(errors)
     current.answers = answers
     current.version += 1
     current.last_saved_by = user
-    current.save(update_fields=["answers", "version", "last_saved_by", "updated_at"])
+    current.saved_at = timezone.now()
+    # History grows with decisions, not keystrokes: a draft save writes a snapshot only
+    # when the latest one is older than the interval (status changes always write one).
+    if _snapshot_is_recent(current):
+        current.save_without_historical_record(
+            update_fields=["answers", "version", "last_saved_by", "saved_at", "updated_at"]
+        )
+    else:
+        current.save(
+            update_fields=["answers", "version", "last_saved_by", "saved_at", "updated_at"]
+        )
     return current
+
+
+def _snapshot_is_recent(response: Response) -> bool:
+    """Whether the response's latest history row is a snapshot of its current status taken
+    less than `SURVEY_HISTORY_INTERVAL` ago."""
+    interval = datetime.timedelta(minutes=settings.SURVEY_HISTORY_INTERVAL_MINUTES)
+    if not interval:
+        return False
+    latest = (
+        response.history.order_by("-history_date", "-history_id")
+        .values("history_date", "status")
+        .first()
+    )
+    return (
+        latest is not None
+        and latest["status"] == response.status
+        and timezone.now() - latest["history_date"] < interval
+    )
 
 
 @transaction.atomic
@@ -200,17 +242,14 @@ def response_submit(*, response: Response, user) -> Response:
     """Submit the response for review after a full check (every visible required question
     answered). Submitting a submitted response returns it unchanged. A receipt is e-mailed
     to the user once the transaction commits."""
-    _check_may_answer(response_territory=response.territory, user=user)
+    check_may_answer(user, response.territory)
     current = _locked(response)
     if current.status == ResponseStatus.SUBMITTED:
         return current
     if current.status not in EDITABLE_STATUSES:
         raise ValidationError(_("Cette réponse a déjà été validée."))
     _check_campaign_open(current)
-    questions = parse_definition(current.questionnaire.definition)
-    errors = answer_errors(
-        questions, current.answers, complete=True, known_territories=known_territory_references
-    )
+    errors = _answers_errors(current, current.answers, complete=True)
     if errors:
         raise ValidationError(errors)
     current.status = ResponseStatus.SUBMITTED
@@ -221,7 +260,7 @@ def response_submit(*, response: Response, user) -> Response:
         subject, body = _receipt(current)
         recipient = user.email
         transaction.on_commit(
-            lambda: send_mail(subject, body, None, [recipient], fail_silently=False)
+            lambda: email_enqueue(subject=subject, body=body, recipients=[recipient])
         )
     return current
 
@@ -232,7 +271,7 @@ def _receipt(response: Response) -> tuple[str, str]:
         for value in response.answers.values()
         if isinstance(value, list) and value and isinstance(value[0], dict)
     )
-    submitted = timezone.localtime(response.submitted_at)
+    submitted = response.submitted_at
     # The receipt goes out in French, whatever language the submitter's page was in.
     with translation.override("fr"):
         subject = _("Accusé de réception : %(campaign)s") % {"campaign": response.campaign.title}
@@ -244,8 +283,9 @@ def _receipt(response: Response) -> tuple[str, str]:
                 "",
                 _("Campagne : %(campaign)s") % {"campaign": response.campaign.title},
                 _("Territoire : %(territory)s") % {"territory": response.territory.name},
-                _("Transmise le : %(date)s") % {"date": f"{submitted:%d/%m/%Y %H:%M}"},
+                _("Transmise le : %(date)s") % {"date": date_and_time(submitted)},
                 _("Nombre de coopérations décrites : %(count)d") % {"count": entries},
+                _("Référence : %(reference)s") % {"reference": response.receipt_reference},
                 "",
                 _(
                     "L’équipe du recensement relira votre réponse et pourra vous la "
@@ -256,16 +296,13 @@ def _receipt(response: Response) -> tuple[str, str]:
     return subject, body
 
 
-def _check_reviewer(reviewer) -> None:
-    if reviewer is None or not reviewer.is_authenticated or not reviewer.is_staff:
-        raise ValidationError(_("Seule l’équipe de relecture peut faire cela."))
-
-
 @transaction.atomic
-def response_return(*, response: Response, reviewer, notes: str) -> Response:
+def response_return(*, response: Response, reviewer, notes: str, base_url: str = "") -> Response:
     """Send a submitted response back to its territory for changes, with the reviewer's
-    notes (required); officers may then edit and submit again."""
-    _check_reviewer(reviewer)
+    notes (required); officers may then edit and submit again. The territory's officers
+    are told by e-mail once the transaction commits (`base_url`, "https://host", prefixes
+    the link to the answer page)."""
+    check_reviewer(reviewer)
     notes = (notes or "").strip()
     if not notes:
         raise ValidationError({"notes": [_("Expliquez ce qui doit être corrigé.")]})
@@ -274,17 +311,23 @@ def response_return(*, response: Response, reviewer, notes: str) -> Response:
         raise ValidationError(_("Seule une réponse transmise peut être renvoyée."))
     current.status = ResponseStatus.RETURNED
     current.reviewer_notes = notes
-    current.save(update_fields=["status", "reviewer_notes", "updated_at"])
+    current.returned_at = timezone.now()
+    current.returned_by = reviewer
+    current.save(
+        update_fields=["status", "reviewer_notes", "returned_at", "returned_by", "updated_at"]
+    )
+    notify_officers(current, decision="returned", base_url=base_url)
     return current
 
 
 @transaction.atomic
-def response_validate(*, response: Response, reviewer) -> Response:
+def response_validate(*, response: Response, reviewer, base_url: str = "") -> Response:
     """Accept a submitted response and promote its cooperation entries into the registry
     (see `surveys.promotion`), in one transaction: an entry the registry refuses raises
     ValidationError naming it, and the response stays submitted. Validating a validated
-    response returns it unchanged."""
-    _check_reviewer(reviewer)
+    response returns it unchanged. The territory's officers are told by e-mail, with the
+    links to the records, once the transaction commits."""
+    check_reviewer(reviewer)
     current = _locked(response)
     if current.status == ResponseStatus.VALIDATED:
         return current
@@ -295,6 +338,7 @@ def response_validate(*, response: Response, reviewer) -> Response:
     current.validated_by = reviewer
     current.save(update_fields=["status", "validated_at", "validated_by", "updated_at"])
     response_promote(response=current, reviewer=reviewer)
+    notify_officers(current, decision="validated", base_url=base_url)
     return current
 
 

@@ -22,6 +22,11 @@ answering = [
         name="receipt",
     ),
     path("reponses/<int:pk>/", answering_views.ResponseRedirectView.as_view(), name="response"),
+    path(
+        "<int:campaign_id>/<slug:kind>/<str:code>/version-imprimable/",
+        answering_views.SubmittedPrintView.as_view(),
+        name="print",
+    ),
 ]
 
 # Reviewers: queue, response review, coverage, exports (surveys/views/review.py).

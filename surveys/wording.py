@@ -1,16 +1,9 @@
-"""How the survey names people and times of day, the same in pages, e-mails and the API."""
+"""How the survey names people and times of day, the same in pages, e-mails and the API
+(dates and times: `portal.datetimes`)."""
 
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from portal.datetimes import date_and_time, long_date, time_of_day
 
-
-def time_of_day(value) -> str:
-    """The local time of a datetime as French writes it: 10 h 32, with no-break spaces ("" without
-    a value)."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)
-    return _("%(hour)d h %(minute)02d") % {"hour": local.hour, "minute": local.minute}
+__all__ = ["date_and_time", "long_date", "person_name", "time_of_day"]
 
 
 def person_name(user) -> str:

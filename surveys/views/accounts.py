@@ -7,12 +7,17 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+
+from portal.client_ip import client_ip
+from portal.ratelimit import rate_limited
 
 from ..account_forms import (
     InvitationAcceptForm,
@@ -28,6 +33,8 @@ from ..invitations import (
     inviter_name,
     unusable_reason,
 )
+from .refusals import too_many_requests
+from .signed_out import PENDING_FIELD, PENDING_KEY, pending_answers
 
 # Two authentication backends are configured (django-axes, then Django's): a user logged in
 # without authenticate() must name the one that will load them on the next requests.
@@ -35,8 +42,26 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class LoginView(auth_views.LoginView):
+    """Signing in; answers typed while signed out ride along in the form (see
+    `signed_out`) and wait in the session for the page they were typed on."""
+
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        pending = pending_answers(
+            self.request.POST.get(PENDING_FIELD), next_url=self.get_success_url()
+        )
+        response = super().form_valid(form)
+        if pending is not None:
+            self.request.session[PENDING_KEY] = pending
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.method == "POST":
+            context["pending"] = self.request.POST.get(PENDING_FIELD, "")
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -45,10 +70,29 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Sends a reset link, at most `PASSWORD_RESET_RATE_PER_ADDRESS` times per e-mail
+    address and `PASSWORD_RESET_RATE_PER_CLIENT` times per client. Beyond the first, the
+    page answers exactly as when a link is sent, whether an account exists or not;
+    beyond the second, the client is asked to wait (which says nothing of any account)."""
+
     form_class = PasswordResetForm
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        wait = rate_limited(
+            "password-reset-client",
+            client_ip(self.request) or "",
+            settings.PASSWORD_RESET_RATE_PER_CLIENT,
+        )
+        if wait is not None:
+            return too_many_requests(
+                self.request, wait, _("Trop de demandes de réinitialisation depuis votre connexion")
+            )
+        address = form.cleaned_data["email"].strip().casefold()
+        if rate_limited(
+            "password-reset-address", address, settings.PASSWORD_RESET_RATE_PER_ADDRESS
+        ):
+            return HttpResponseRedirect(self.get_success_url())
         # The e-mail says how long its link lasts.
         self.extra_email_context = {
             "timeout_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),

@@ -5,6 +5,8 @@ the "check and submit" step, the read-only answers). The views that change thing
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -24,11 +26,21 @@ from ..answer_form import (
     territories_by_reference,
     territory_references,
 )
-from ..answers import answer_errors
-from ..models import Campaign, Officer, Response
+from ..answers import (
+    MAX_ENTRIES,
+    answer_errors,
+    entry_id_of,
+    registry_slug_of,
+    usable_answers,
+)
+from ..models import Campaign, Response
+from ..permissions import is_officer_of, is_reviewer
+from ..prefill import unprefilled_count
 from ..services import known_territory_references, response_open
 
 REVIEW_STEP = "verifier"
+# An entry's anchor ("entree-3") or one of its fields' ("q-cooperations-3-coop_title").
+ENTRY_ANCHOR = re.compile(r"^(?:entree-(\d+)$|q-[a-z0-9_]+-(\d+)-)")
 
 
 class AnswerPage:
@@ -41,8 +53,8 @@ class AnswerPage:
         self.campaign = get_object_or_404(
             Campaign.objects.visible_to(user).select_related("questionnaire"), pk=campaign_id
         )
-        self.is_officer = Officer.objects.filter(user=user, territory=self.territory).exists()
-        if not (user.is_staff or self.is_officer):
+        self.is_officer = is_officer_of(user, self.territory)
+        if not (is_reviewer(user) or self.is_officer):
             raise Http404
         if not self.campaign.asks(self.territory):
             raise Http404
@@ -66,12 +78,20 @@ class AnswerPage:
             self.response = self._stored_response()
 
     def _stored_response(self) -> Response | None:
-        return (
+        """The response, its answers in the shape the pages read (`unreadable` lists what
+        of the stored document could not be shown)."""
+        response = (
             Response.objects.visible_to(self.request.user)
-            .select_related("questionnaire", "last_saved_by", "submitted_by")
+            .select_related("questionnaire", "last_saved_by", "submitted_by", "returned_by")
             .filter(campaign=self.campaign, territory=self.territory)
             .first()
         )
+        self.unreadable: list[str] = []
+        if response is not None:
+            response.answers, self.unreadable = usable_answers(
+                response.questionnaire.questions, response.answers
+            )
+        return response
 
     @property
     def is_editable(self) -> bool:
@@ -82,9 +102,91 @@ class AnswerPage:
         questionnaire = questionnaire or self.campaign.questionnaire
         return sections_of(questionnaire.definition, questionnaire.questions)
 
+    def windowed(self, step: str) -> bool:
+        """Whether a step's entries are too many for one page: it then lists them, and
+        shows each on a page of its own (`?fiche=<number>`)."""
+        value = self.response.answers.get(step) if self.response is not None else None
+        return is_windowed(value)
+
+    def entry_asked(self, section: Section, number: str | None) -> int | None:
+        """The position of the entry `?fiche=<number>` asks for, on a windowed step."""
+        value = self.response.answers.get(section.code) if self.response else None
+        if not is_windowed(value) or not (number or "").isdigit():
+            return None
+        index = int(number) - 1
+        return index if 0 <= index < len(value) else None
+
     def step_url(self, step: str, anchor: str = "", **params) -> str:
+        """A step's address; on a windowed step, an anchor inside an entry leads to that
+        entry's own page."""
+        if anchor and "fiche" not in params and self.windowed(step):
+            match = ENTRY_ANCHOR.match(anchor)
+            if match:
+                params["fiche"] = int(match.group(1) or match.group(2)) + 1
         query = urlencode({"etape": step, **params})
         return f"{self.url}?{query}" + (f"#{anchor}" if anchor else "")
+
+
+def is_windowed(value) -> bool:
+    """Whether a repeatable section holds more entries than one page shows."""
+    return isinstance(value, list) and len(value) > settings.SURVEY_ENTRIES_PER_STEP
+
+
+@dataclass
+class EntryWindow:
+    """A long repeatable step, one entry per page: either the list of its entries
+    (`entry` None) or the page of one of them."""
+
+    entry: int | None
+    total: int
+    rows: list[dict]
+    ids_json: str
+    # Published records of the territory that a response cannot hold (beyond MAX_ENTRIES).
+    unprefilled: int = 0
+    limit: int = MAX_ENTRIES
+
+    @classmethod
+    def of(cls, page, section: Section, value: list, shown: int | None, errors) -> EntryWindow:
+        entry = shown if shown is not None and 0 <= shown < len(value) else None
+        rows = []
+        if entry is None:
+            failing = {path.split(".")[1] for path in errors if path.count(".") >= 2}
+            rows = [
+                {
+                    "number": index + 1,
+                    "title": section.entry_title(item),
+                    "prefilled": bool(registry_slug_of(item)),
+                    "has_errors": str(index) in failing,
+                    "url": page.step_url(section.code, fiche=index + 1),
+                }
+                for index, item in enumerate(value)
+            ]
+        ids = [] if entry is None else [entry_id_of(value[entry])]
+        return cls(
+            entry=entry,
+            total=len(value),
+            rows=rows,
+            ids_json=json.dumps(ids),
+            unprefilled=unprefilled_count(page.territory) if entry is None else 0,
+        )
+
+    @property
+    def shown(self) -> list[int]:
+        return [] if self.entry is None else [self.entry]
+
+    @property
+    def number(self) -> int | None:
+        return None if self.entry is None else self.entry + 1
+
+    @property
+    def previous_number(self) -> int | None:
+        return self.entry if self.entry else None
+
+    @property
+    def next_number(self) -> int | None:
+        if self.entry is None or self.entry + 1 >= self.total:
+            return None
+        return self.entry + 2
 
 
 class AnswerRendering:
@@ -116,10 +218,13 @@ class AnswerRendering:
         saved=None,
         pending=None,
         status=200,
+        shown_entry=None,
     ):
         """The step's page. `saved` is the stored response the form starts from (its
         version and this step's saved answers go into the form for the next save);
-        `pending` the version and base kept with answers typed before a sign-in."""
+        `pending` the version and base kept with answers typed before a sign-in. A step
+        with more entries than a page shows draws the list of its entries, or the one at
+        position `shown_entry`."""
         errors = errors or {}
         value = answers.get(section.code)
         if value is None:
@@ -129,21 +234,44 @@ class AnswerRendering:
         if conflict:
             references |= territory_references(page.response.questionnaire.questions, saved.answers)
         territories = territories_by_reference(references)
+        window = (
+            EntryWindow.of(page, section, value, shown_entry, errors)
+            if is_windowed(value)
+            else None
+        )
         context = self.common_context(page, sections, answers)
         codes = [code for code, _title in context["steps"]]
         position = codes.index(section.code)
         context.update(
             {
                 "step": section.code,
+                # The form posts to the step's own address, so that a step coming back
+                # with errors leaves that address in the address bar.
+                "form_action": (
+                    page.step_url(section.code, fiche=window.number)
+                    if window and window.number
+                    else page.step_url(section.code)
+                ),
                 "step_number": position + 1,
                 "step_title": section.title,
                 "previous_step": context["steps"][position - 1] if position else None,
                 "next_step": context["steps"][position + 1],
                 "form": build_step(
-                    section, value, errors=errors, territories=territories, search=search
+                    section,
+                    value,
+                    errors=errors,
+                    territories=territories,
+                    search=search,
+                    shown=window.shown if window else None,
                 ),
+                "window": window,
                 "error_links": error_links(
-                    sections, errors, answers, step_url=page.step_url, current=section.code
+                    sections,
+                    errors,
+                    answers,
+                    step_url=page.step_url,
+                    current=section.code,
+                    current_entries=set(window.shown) if window else None,
                 ),
                 "other_categories": other_categories(),
                 "version": pending["version"] if pending else saved.version,
@@ -175,6 +303,7 @@ class AnswerRendering:
         context.update(
             {
                 "step": REVIEW_STEP,
+                "form_action": page.step_url(REVIEW_STEP),
                 "step_number": len(context["steps"]),
                 "step_title": _("Vérifier et transmettre"),
                 "previous_step": context["steps"][-2],

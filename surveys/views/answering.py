@@ -21,15 +21,21 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from ..answer_display import summary
 from ..answer_fields import search_territories
 from ..answer_form import (
     Action,
     Section,
     apply_action,
+    merged_window,
     parse_action,
     section_from_post,
+    territories_by_reference,
+    territory_references,
+    window_from_post,
     without_refused,
 )
+from ..answers import entry_id_of, usable_answers
 from ..dashboard import officer_dashboard
 from ..models import Response, ResponseStatus
 from ..services import (
@@ -39,9 +45,7 @@ from ..services import (
 )
 from ..wording import time_of_day
 from .answer_page import REVIEW_STEP, AnswerPage, AnswerRendering, submission_errors
-
-# Session key of a step posted after the session expired.
-PENDING_KEY = "surveys:pending-answers"
+from .signed_out import PENDING_KEY, signed_out_post
 
 
 class OfficerHomeView(LoginRequiredMixin, TemplateView):
@@ -59,18 +63,11 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
     """/enquetes/<campaign>/<kind>/<code>/: the officer's answer, step by step."""
 
     def handle_no_permission(self):
-        # A step posted after the session expired: its fields wait in the session and come
-        # back in the form once the officer has signed in again (see `get`).
-        request = self.request
-        if request.method == "POST" and not request.user.is_authenticated:
-            request.session[PENDING_KEY] = {
-                "path": request.path,
-                "fields": {
-                    name: request.POST.getlist(name)
-                    for name in request.POST
-                    if name != "csrfmiddlewaretoken"
-                },
-            }
+        # A step posted after the session ended: nothing is stored for a signed-out client;
+        # the posted fields come back inside the sign-in form, and once the officer has
+        # signed in again they wait in the session for the step to show them (see `get`).
+        if self.request.method == "POST" and not self.request.user.is_authenticated:
+            return signed_out_post(self.request, **self.kwargs)
         return super().handle_no_permission()
 
     def get(self, request, campaign_id: int, kind: str, code: str):
@@ -100,7 +97,13 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
         # next to the fields.
         errors = submission_errors(page.response, section) if request.GET.get("controle") else {}
         return self.render_step(
-            page, sections, section, page.response.answers, search=search, errors=errors
+            page,
+            sections,
+            section,
+            page.response.answers,
+            search=search,
+            errors=errors,
+            shown_entry=page.entry_asked(section, request.GET.get("fiche")),
         )
 
     def post(self, request, campaign_id: int, kind: str, code: str):
@@ -123,6 +126,7 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
         value = apply_action(
             section, section_from_post(section, request.POST, removed=removed), action
         )
+        value, shown = with_unshown_entries(section, value, request.POST, page.response.answers)
         try:
             version = int(request.POST.get("_version", ""))
         except ValueError:
@@ -135,13 +139,19 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
         except StaleResponse as stale:
             saved = self.merge_or_none(page, section, value, stale.current)
             if saved is None:
-                return self.render_conflict(page, sections, section, value, stale.current)
+                return self.render_conflict(
+                    page, sections, section, value, stale.current, shown_entry=shown
+                )
         except ValidationError as error:
-            return self.save_what_can_be(page, sections, section, action, answers, version, error)
+            return self.save_what_can_be(
+                page, sections, section, action, answers, version, error, shown_entry=shown
+            )
         page.response = saved
         return HttpResponseRedirect(self.after_save(page, section, value, action))
 
-    def save_what_can_be(self, page, sections, section, action, answers, version, error):
+    def save_what_can_be(
+        self, page, sections, section, action, answers, version, error, *, shown_entry=None
+    ):
         """A refused draft: the answers the check accepts are saved all the same, and the
         step comes back with every typed value and the errors next to the fields."""
         errors = _path_errors(error)
@@ -176,6 +186,7 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
             search=self.posted_search(action, section),
             saved=saved,
             status=400,
+            shown_entry=shown_entry,
         )
 
     # Steps
@@ -190,6 +201,10 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
     def after_save(self, page: AnswerPage, section: Section, value, action: Action) -> str:
         if action.name == "goto":
             return page.step_url(action.target)
+        if action.name == "entry":
+            if action.target.isdigit():
+                return page.step_url(section.code, fiche=action.target)
+            return page.step_url(section.code, f"{section.code}-entrees")
         if action.name == "search":
             query = self.request.POST.get(f"{action.target}._search", "")
             return page.step_url(
@@ -235,6 +250,9 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
             base = json.loads(page.request.POST.get("_base", ""))
         except ValueError:
             return None
+        current.answers, _unreadable = usable_answers(
+            current.questionnaire.questions, current.answers
+        )
         theirs = _canonical(current.answers.get(section.code))
         if theirs not in (_canonical(base), _canonical(value)):
             return None
@@ -292,19 +310,33 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
                 "été enregistrées. Les voici dans le formulaire : enregistrez-les."
             ),
         )
-        answers = {**page.response.answers, section.code: section_from_post(section, data)}
+        value, shown = with_unshown_entries(
+            section, section_from_post(section, data), data, page.response.answers
+        )
+        answers = {**page.response.answers, section.code: value}
         return self.render_step(
             page,
             sections,
             section,
             answers,
             pending={"version": version, "base": data.get("_base", "null")},
+            shown_entry=shown,
         )
 
-    def render_conflict(self, page, sections, section, value, current: Response):
+    def render_conflict(self, page, sections, section, value, current: Response, shown_entry=None):
+        current.answers, _unreadable = usable_answers(
+            current.questionnaire.questions, current.answers
+        )
         answers = {**current.answers, section.code: value}
         return self.render_step(
-            page, sections, section, answers, conflict=True, saved=current, status=409
+            page,
+            sections,
+            section,
+            answers,
+            conflict=True,
+            saved=current,
+            status=409,
+            shown_entry=shown_entry,
         )
 
 
@@ -332,6 +364,36 @@ class ReceiptView(LoginRequiredMixin, View):
         )
 
 
+class SubmittedPrintView(LoginRequiredMixin, View):
+    """/enquetes/<campaign>/<kind>/<code>/version-imprimable/: every answer as it was
+    submitted, with the receipt's date and reference, laid out for printing (or saving as
+    PDF from the browser's print dialog)."""
+
+    def get(self, request, campaign_id: int, kind: str, code: str):
+        page = AnswerPage(request, campaign_id, kind, code)
+        response = page.response
+        if response is None or response.submitted_at is None:
+            return HttpResponseRedirect(page.url)
+        sections = page.sections()
+        answers, _unreadable = usable_answers(
+            response.questionnaire.questions, response.submitted_answers()
+        )
+        territories = territories_by_reference(
+            territory_references(response.questionnaire.questions, answers)
+        )
+        return render(
+            request,
+            "surveys/print.html",
+            {
+                "page": page,
+                "campaign": page.campaign,
+                "territory": page.territory,
+                "response": response,
+                "summary": summary(sections, answers, territories),
+            },
+        )
+
+
 class ResponseRedirectView(LoginRequiredMixin, View):
     """/enquetes/reponses/<pk>/: a response's answer page, for links that know only its id."""
 
@@ -340,6 +402,18 @@ class ResponseRedirectView(LoginRequiredMixin, View):
             Response.objects.visible_to(request.user).select_related("campaign", "territory"), pk=pk
         )
         return HttpResponseRedirect(response.campaign.answer_url(response.territory))
+
+
+def with_unshown_entries(section: Section, value, data, saved: dict) -> tuple[object, int | None]:
+    """The whole section posted from a page that showed only some of its entries (a long
+    step, one entry per page), and the position of the entry it showed; the posted value
+    as it is, and None, from a page that showed the whole section."""
+    window = window_from_post(data) if section.repeatable else None
+    if window is None:
+        return value, None
+    value = merged_window(saved.get(section.code), value, window)
+    shown = next((index for index, entry in enumerate(value) if entry_id_of(entry) in window), None)
+    return value, shown
 
 
 def _path_errors(error: ValidationError) -> dict[str, list[str]]:

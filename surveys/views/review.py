@@ -6,6 +6,7 @@ go to the sign-in page, officers get a 403."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
@@ -16,14 +17,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
-from territories.listing import FilteredListView, current_ordering, sort_columns
+from portal.listing import FilteredListView, current_ordering, sort_columns
 
 from ..answer_display import summary
 from ..answer_form import sections_of, territories_by_reference, territory_references
+from ..answers import usable_answers
 from ..comparison import entry_comparisons
 from ..filters import ResponseFilterSet
 from ..models import Campaign, Response, ResponseStatus
+from ..permissions import is_reviewer
 from ..promotion import promotions_of
+from ..reciprocity import missing_partner_declarations
 from ..reminders import campaign_coverage, campaign_remind, campaigns_status_counts
 from ..services import response_return, response_validate
 
@@ -40,7 +44,7 @@ class StaffRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     403 (Django's mixins raise PermissionDenied for an authenticated user)."""
 
     def test_func(self) -> bool:
-        return self.request.user.is_staff
+        return is_reviewer(self.request.user)
 
 
 class ReviewQueueView(StaffRequiredMixin, FilteredListView):
@@ -160,7 +164,10 @@ class ReviewResponseView(StaffRequiredMixin, TemplateView):
             if form.is_valid():
                 try:
                     response_return(
-                        response=response, reviewer=request.user, notes=form.cleaned_data["notes"]
+                        response=response,
+                        reviewer=request.user,
+                        notes=form.cleaned_data["notes"],
+                        base_url=request.build_absolute_uri("/"),
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
@@ -174,7 +181,11 @@ class ReviewResponseView(StaffRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(return_form=form))
         if action == "validate":
             try:
-                response_validate(response=response, reviewer=request.user)
+                response_validate(
+                    response=response,
+                    reviewer=request.user,
+                    base_url=request.build_absolute_uri("/"),
+                )
             except ValidationError as error:
                 # The reasons are what the territory has to fix: offered as the notes of
                 # a return, for the reviewer to edit.
@@ -194,6 +205,7 @@ class ReviewResponseView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         response = self.object
         questions = response.questionnaire.questions
+        response.answers, unreadable = usable_answers(questions, response.answers)
         sections = sections_of(response.questionnaire.definition, questions)
         plain = [section for section in sections if not section.repeatable]
         plain_answers = {
@@ -208,7 +220,13 @@ class ReviewResponseView(StaffRequiredMixin, TemplateView):
             sections=summary(plain, plain_answers, territories),
             comparisons=comparisons,
             new_count=sum(entry.is_new for entry in comparisons),
-            update_count=sum(not entry.is_new for entry in comparisons),
+            update_count=sum(not entry.is_new and not entry.is_identical for entry in comparisons),
+            identical_count=sum(entry.is_identical for entry in comparisons),
+            needing_attention=[entry for entry in comparisons if entry.warnings],
+            partner_declarations=missing_partner_declarations(
+                response, {entry.record.pk for entry in comparisons if entry.record}
+            ),
+            unreadable=unreadable,
             history=status_history(response),
             promotions=promotions_of(response)
             if response.status == ResponseStatus.VALIDATED
@@ -284,6 +302,7 @@ class CampaignCoverageView(StaffRequiredMixin, TemplateView):
                 campaign=self.campaign,
                 sender=request.user,
                 base_url=request.build_absolute_uri("/"),
+                remind_recent=request.POST.get("remind_recent") == "1",
             )
         except ValidationError as error:
             return self.render_to_response(self.get_context_data(remind_errors=error.messages))
@@ -298,7 +317,7 @@ class CampaignCoverageView(StaffRequiredMixin, TemplateView):
                 )
                 % {"count": sent},
             )
-        elif not report.without_officers:
+        elif not report.without_officers and not report.recently_reminded:
             messages.info(
                 request, _("Tous les territoires ont transmis leur réponse : personne à relancer.")
             )
@@ -307,6 +326,21 @@ class CampaignCoverageView(StaffRequiredMixin, TemplateView):
                 request,
                 _("Sans référent, donc non relancés : %(names)s.")
                 % {"names": ", ".join(t.name for t in report.without_officers)},
+            )
+        if report.recently_reminded:
+            messages.warning(
+                request,
+                ngettext(
+                    "Déjà relancé il y a moins de %(hours)d heures, donc non relancé "
+                    "sans confirmation : %(names)s.",
+                    "Déjà relancés il y a moins de %(hours)d heures, donc non relancés "
+                    "sans confirmation : %(names)s.",
+                    len(report.recently_reminded),
+                )
+                % {
+                    "hours": settings.SURVEY_REMINDER_INTERVAL_HOURS,
+                    "names": ", ".join(t.name for t in report.recently_reminded),
+                },
             )
         return redirect("surveys:coverage", campaign_id=self.campaign.pk)
 
@@ -317,6 +351,7 @@ class CampaignCoverageView(StaffRequiredMixin, TemplateView):
             campaign=self.campaign,
             coverage=coverage,
             confirming=self.request.GET.get("confirmer") == "relancer",
+            reminder_interval_hours=settings.SURVEY_REMINDER_INTERVAL_HOURS,
             exports=export_links(self.campaign, ""),
         )
         return context

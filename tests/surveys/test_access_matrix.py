@@ -25,6 +25,7 @@ from urllib.parse import urlencode
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -35,17 +36,19 @@ from surveys import urls as survey_urls
 from surveys.api.urls import router as survey_api_router
 from surveys.models import Promotion, Reminder, Response, ResponseStatus
 from surveys.services import response_open, response_save, response_submit
-from tests.surveys.conftest import complete_answers, make_campaign
+from tests.fixtures.surveys import complete_answers, make_campaign
 
 # Outcomes -----------------------------------------------------------------------------------
 
 LOGIN = "login"  # 302 to /compte/connexion/?next=<the page>
+# 200: the sign-in page, carrying the posted step in its form; nothing stored.
+SIGN_IN = "sign-in"
 JSON_401 = "401"  # the API's refusal without credentials: JSON, a `detail`, no data
 OK = "200"
 REDIRECT = "302"  # done (or a link followed): redirected to the route's next page
 FORBIDDEN = "403"
 NOT_FOUND = "404"
-DENIED = {LOGIN, JSON_401, FORBIDDEN, NOT_FOUND}
+DENIED = {LOGIN, SIGN_IN, JSON_401, FORBIDDEN, NOT_FOUND}
 
 A, B = "A", "B"  # whose object: Brest Métropole's, Saint-Étienne Métropole's
 ACTORS = ("anonymous", "officer", "staff")
@@ -87,10 +90,12 @@ ROUTES = [
     Route("surveys:home", "GET", None, LOGIN, OK, OK),
     Route("surveys:answer", "GET", A, LOGIN, OK, OK),
     Route("surveys:answer", "GET", B, LOGIN, NOT_FOUND, OK),
-    Route("surveys:answer", "POST", A, LOGIN, REDIRECT, REDIRECT),
-    Route("surveys:answer", "POST", B, LOGIN, NOT_FOUND, REDIRECT),
+    Route("surveys:answer", "POST", A, SIGN_IN, REDIRECT, REDIRECT),
+    Route("surveys:answer", "POST", B, SIGN_IN, NOT_FOUND, REDIRECT),
     Route("surveys:receipt", "GET", A, LOGIN, OK, OK, state="submitted"),
     Route("surveys:receipt", "GET", B, LOGIN, NOT_FOUND, OK, state="submitted"),
+    Route("surveys:print", "GET", A, LOGIN, OK, OK, state="submitted"),
+    Route("surveys:print", "GET", B, LOGIN, NOT_FOUND, OK, state="submitted"),
     Route("surveys:response", "GET", A, LOGIN, REDIRECT, REDIRECT),
     Route("surveys:response", "GET", B, LOGIN, NOT_FOUND, REDIRECT),
     # Reviewers' pages (surveys/views/review.py, exports.py): staff only.
@@ -210,7 +215,7 @@ def answer_url(world: World, owner: str) -> str:
 
 def url_of(route: Route, world: World) -> str:
     owner = route.owner
-    if route.name in ("surveys:answer", "surveys:receipt"):
+    if route.name in ("surveys:answer", "surveys:receipt", "surveys:print"):
         return reverse(route.name, kwargs=page_kwargs(world, owner))
     if route.name in ("surveys:response", "response-detail", "response-submit"):
         return reverse(route.name, kwargs={"pk": world.responses[owner].pk})
@@ -360,7 +365,7 @@ def assert_shown(route: Route, world: World, actor: str, answer, content: bytes)
     elif route.name == "surveys:review_export":
         assert answer["Content-Type"].startswith(EXPORT_TYPES[route.variant])
         assert "attachment" in answer["Content-Disposition"]
-    elif route.name in ("surveys:answer", "surveys:receipt"):
+    elif route.name in ("surveys:answer", "surveys:receipt", "surveys:print"):
         assert world.territories[route.owner].name in content.decode()
     elif route.name == "surveys:home" and actor == "officer":
         assert answer_url(world, A) in content.decode()
@@ -396,6 +401,11 @@ def test_each_actor_gets_what_the_access_table_says_on_every_survey_route(
         assert answer.status_code == 302, content[:500]
         next_query = urlencode({"next": url}, safe="/")
         assert answer["Location"] == f"{settings.LOGIN_URL}?{next_query}"
+    elif expected == SIGN_IN:
+        assert answer.status_code == 200, content[:500]
+        assert f'name="next" value="{url}"' in content.decode()
+        assert 'name="pending_answers"' in content.decode()
+        assert not Session.objects.exists()
     elif expected == JSON_401:
         assert answer.status_code == 401, content[:500]
         assert answer["Content-Type"].startswith("application/json")
@@ -478,3 +488,101 @@ def test_public_account_pages_need_no_session(client, db):
         answer = client.get(reverse(name, kwargs=kwargs))
         # An unknown invitation link is a 410 page, not a sign-in.
         assert answer.status_code in (200, 410), name
+
+
+# Registry records through cooperation entries ------------------------------------------------
+#
+# An officer's entry may update a registry record only if it was pre-filled from it or if
+# the record is published with the officer's territory among its partners. The officer of
+# A names, through both ways of saving, a published record of B alone and an unpublished
+# record of A: both refused, nothing written; and a reviewer validating such an entry,
+# stored before the check existed, changes no record.
+
+
+@pytest.fixture
+def records_of_others(world, brittany):
+    from cooperation.models import CooperationStatus, Instrument, PartnerRole
+    from cooperation.services import PartnerInput, cooperation_create
+
+    def record(title, territory, published):
+        return cooperation_create(
+            title=title,
+            instrument=Instrument.CHARTER,
+            status=CooperationStatus.ACTIVE,
+            partners=[PartnerInput(territory, PartnerRole.LEAD)],
+            is_published=published,
+        )
+
+    return {
+        "published-of-B": record("Charte stéphanoise", world.territories[B], True),
+        "unpublished-of-A": record("Charte brestoise en préparation", world.territories[A], False),
+    }
+
+
+def registry_state() -> list:
+    return list(
+        Cooperation.objects.order_by("pk").values_list("pk", "title", "is_published", "updated_at")
+    )
+
+
+@pytest.mark.parametrize("target", ["published-of-B", "unpublished-of-A"])
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_officer_cannot_name_a_record_that_is_not_theirs_in_an_entry(
+    world, records_of_others, target, channel
+):
+    record = records_of_others[target]
+    response = world.responses[A]
+    client = Client()
+    client.force_login(world.officers[A])
+    before = (database_state(), registry_state())
+
+    if channel == "page":
+        answer = client.post(
+            answer_url(world, A),
+            {
+                "_step": "cooperations",
+                "_version": str(response.version),
+                "_action": "save",
+                "cooperations.0._entry": "h1",
+                "cooperations.0._registry_slug": record.slug,
+                "cooperations.0.coop_title": "HIJACKED",
+                "cooperations.0.coop_instrument": "charter",
+            },
+        )
+    else:
+        answers = complete_answers()
+        answers["cooperations"][0].update(_registry_slug=record.slug, coop_title="HIJACKED")
+        answer = client.patch(
+            reverse("response-detail", kwargs={"pk": response.pk}),
+            json.dumps({"version": response.version, "answers": answers}),
+            content_type="application/json",
+        )
+
+    assert answer.status_code == 400
+    assert "HIJACKED" not in json.dumps(
+        list(Response.objects.values_list("answers", flat=True)), ensure_ascii=False
+    )
+    assert (database_state(), registry_state()) == before
+
+
+@pytest.mark.parametrize("target", ["published-of-B", "unpublished-of-A"])
+def test_validating_a_forged_entry_changes_no_record(world, records_of_others, target):
+    record = records_of_others[target]
+    response = world.responses[A]
+    answers = complete_answers()
+    answers["cooperations"][0].update(_registry_slug=record.slug, coop_title="HIJACKED")
+    Response.objects.filter(pk=response.pk).update(answers=answers, status=ResponseStatus.SUBMITTED)
+    client = Client()
+    client.force_login(world.users["staff"])
+    before = registry_state()
+
+    answer = client.post(
+        reverse("surveys:review_response", kwargs={"response_id": response.pk}),
+        {"action": "validate"},
+    )
+
+    assert answer.status_code == 200
+    assert "La validation a été refusée" in answer.content.decode()
+    assert registry_state() == before
+    assert Response.objects.get(pk=response.pk).status == ResponseStatus.SUBMITTED
+    assert not Promotion.objects.exists()

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.client_ip import client_ip
+from portal.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +212,49 @@ def test_password_reset_for_an_unknown_address_says_the_same_and_sends_nothing(c
     assert mail.outbox == []
 
 
+# Password reset rate limits
+
+RESET_URL = "/compte/mot-de-passe/oubli/"
+DONE_URL = "/compte/mot-de-passe/oubli/envoye/"
+
+
+def ask_reset(client, email, ip="192.0.2.10"):
+    return client.post(RESET_URL, {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_thirty_resets_for_one_address_send_three_messages(client, officer, settings):
+    answers = [ask_reset(client, officer.email, ip=f"192.0.2.{n}") for n in range(30)]
+
+    assert len(mail.outbox) == 3
+    # The same neutral answer every time: nothing says the limit was reached.
+    assert {(a.status_code, a.url) for a in answers} == {(302, DONE_URL)}
+
+
+def test_reset_limit_per_address_does_not_tell_whether_an_account_exists(client, officer):
+    known = [ask_reset(client, officer.email, ip=f"192.0.2.{n}") for n in range(5)]
+    unknown = [ask_reset(client, "nobody@example.org", ip=f"198.51.100.{n}") for n in range(5)]
+
+    assert [(a.status_code, a.url) for a in known] == [(a.status_code, a.url) for a in unknown]
+    assert len(mail.outbox) == 3
+
+
+def test_one_client_asking_too_many_resets_is_told_to_wait(client, officer, settings):
+    for n in range(10):
+        assert ask_reset(client, f"someone{n}@example.org").status_code == 302
+
+    refused = ask_reset(client, officer.email)
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    page = refused.content.decode()
+    assert "Trop de demandes de réinitialisation depuis votre connexion" in page
+    assert "Réessayez dans" in page
+    assert mail.outbox == []
+    # Another client is not held back.
+    assert ask_reset(client, officer.email, ip="203.0.113.7").status_code == 302
+    assert len(mail.outbox) == 1
+
+
 # Login throttling (django-axes)
 
 
@@ -319,20 +362,23 @@ def test_admin_sign_in_still_works_and_is_throttled_too(client, throttling):
 
 
 @pytest.mark.parametrize(
-    ("num_proxies", "forwarded_for", "expected"),
+    ("trusted_proxies", "forwarded_for", "expected"),
     [
-        (0, "203.0.113.7", "10.0.0.1"),
-        (1, None, "10.0.0.1"),
-        (1, "203.0.113.7", "203.0.113.7"),
-        (1, "6.6.6.6, 203.0.113.7", "203.0.113.7"),
-        (2, "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
-        (2, "203.0.113.7", "203.0.113.7"),
+        ([], "203.0.113.7", "10.0.0.1"),
+        (["10.0.0.1"], None, "10.0.0.1"),
+        (["10.0.0.1"], "203.0.113.7", "203.0.113.7"),
+        (["10.0.0.1"], "6.6.6.6, 203.0.113.7", "203.0.113.7"),
+        (["10.0.0.0/24"], "6.6.6.6, 203.0.113.7, 10.0.0.2", "203.0.113.7"),
+        (["10.0.0.0/24"], "203.0.113.7", "203.0.113.7"),
+        (["10.0.0.0/24"], "6.6.6.6, not-an-address", "10.0.0.1"),
+        # The request does not come from one of our proxies: its header is not believed.
+        (["192.0.2.1"], "203.0.113.7", "10.0.0.1"),
     ],
 )
 def test_client_address_is_read_like_the_api_throttle(
-    settings, num_proxies, forwarded_for, expected
+    settings, trusted_proxies, forwarded_for, expected
 ):
-    settings.AXES_NUM_PROXIES = num_proxies
+    settings.TRUSTED_PROXIES = trusted_proxies
     headers = {"REMOTE_ADDR": "10.0.0.1"}
     if forwarded_for is not None:
         headers["HTTP_X_FORWARDED_FOR"] = forwarded_for

@@ -2,10 +2,12 @@
 step without JavaScript, submission and the receipt."""
 
 import datetime
+import html
 import json
 import re
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +19,7 @@ from surveys.services import (
     response_save,
     response_submit,
 )
-from tests.surveys.conftest import complete_answers, make_campaign
+from tests.fixtures.surveys import complete_answers, make_campaign
 
 NBSP = "\u00a0"
 
@@ -788,7 +790,7 @@ def test_submit_leads_to_the_receipt_and_sends_it_by_email(
     assert Response.objects.get().status == ResponseStatus.SUBMITTED
     text = text_of(officer_client.get(receipt_url))
     assert "Votre réponse a bien été transmise" in text
-    assert re.search(r"Transmise le \d{1,2} \w+ \d{4} à \d{1,2}\s+h\s+\d\d", text)
+    assert re.search(r"Transmise le \d{1,2}\s\w+\s\d{4} à \d{1,2}\s+h\s+\d\d", text)
     assert "Coopérations décrites 1" in text
     assert "Un accusé de réception a été envoyé par courriel à brest@example.org." in text
     assert len(mail.outbox) == 1
@@ -901,21 +903,102 @@ def test_step_posted_after_the_session_expired_comes_back_after_signing_in(
     page = post_step(
         client, url, "respondent", {"respondent.respondent_name": "Texte tapé"}, version=1
     )
-    assert page.status_code == 302
-    assert page["Location"] == f"/compte/connexion/?next={url}"
-    assert Response.objects.get().answers == {}
 
-    client.force_login(brest_officer)
+    # The sign-in page, carrying the step: nothing stored while signed out.
+    assert page.status_code == 200
+    assert "Votre session a expiré" in text_of(page)
+    assert not Session.objects.exists()
+    # Nothing but what the account pre-filled.
+    assert Response.objects.get().answers == {
+        "respondent": {"respondent_email": "brest@example.org"}
+    }
+    carried = re.search(r'name="pending_answers" value="([^"]*)"', page.content.decode())
+    signed_in = client.post(
+        f"/compte/connexion/?next={url}",
+        {
+            "username": "brest",
+            "password": "x",
+            "next": url,
+            "pending_answers": html.unescape(carried.group(1)),
+        },
+    )
+    assert signed_in.status_code == 302
+    assert signed_in["Location"] == url
+
     page = client.get(url)
-
-    html = page.content.decode()
-    assert 'value="Texte tapé"' in html
-    assert "data-unsaved" in html
+    html_text = page.content.decode()
+    assert 'value="Texte tapé"' in html_text
+    assert "data-unsaved" in html_text
     assert "Votre session avait expiré" in text_of(page)
     page = post_step(
         client, url, "respondent", {"respondent.respondent_name": "Texte tapé"}, version=1
     )
     assert Response.objects.get().answers == {"respondent": {"respondent_name": "Texte tapé"}}
+
+
+def test_a_wrong_password_keeps_the_carried_step(client, draft, campaign, brest, brest_officer):
+    url = answer_url(campaign, brest)
+    page = post_step(client, url, "respondent", {"respondent.respondent_name": "Anne"}, version=1)
+    carried = html.unescape(
+        re.search(r'name="pending_answers" value="([^"]*)"', page.content.decode()).group(1)
+    )
+
+    failed = client.post(
+        "/compte/connexion/",
+        {"username": "brest", "password": "faux", "next": url, "pending_answers": carried},
+    )
+
+    assert failed.status_code == 200
+    assert html.escape(carried, quote=True) in failed.content.decode()
+
+
+def test_a_carried_step_for_another_page_is_ignored(client, draft, campaign, brest, brest_officer):
+    url = answer_url(campaign, brest)
+    forged = json.dumps({"path": "/ailleurs/", "fields": {"respondent.respondent_name": ["x"]}})
+
+    client.post(
+        "/compte/connexion/",
+        {"username": "brest", "password": "x", "next": url, "pending_answers": forged},
+    )
+
+    assert "surveys:pending-answers" not in client.session
+    assert "Votre session avait expiré" not in text_of(client.get(url))
+
+
+def test_a_large_signed_out_post_is_refused_and_writes_nothing(
+    client, draft, campaign, brest, settings
+):
+    settings.SIGNED_OUT_ANSWERS_MAX_BYTES = 10_000
+    fields = {f"respondent.field{n}": "x" * 100 for n in range(200)}
+
+    page = post_step(client, answer_url(campaign, brest), "respondent", fields, version=1)
+
+    assert page.status_code == 413
+    assert "Rien n’a été enregistré" in text_of(page)
+    assert not Session.objects.exists()
+
+
+def test_a_signed_out_post_for_no_real_campaign_is_refused(client, campaign, brest):
+    for url in (
+        f"/enquetes/{campaign.pk + 100}/epci/242900314/",
+        f"/enquetes/{campaign.pk}/epci/000000000/",
+        f"/enquetes/{campaign.pk}/commune/29019/",  # a territory the campaign does not ask
+    ):
+        page = post_step(client, url, "respondent", {"respondent.respondent_name": "x"}, version=1)
+        assert page.status_code == 404, url
+    assert not Session.objects.exists()
+
+
+def test_signed_out_posts_are_rate_limited_per_client(client, campaign, brest, settings):
+    url = answer_url(campaign, brest)
+    answers = [
+        post_step(client, url, "respondent", {"respondent.respondent_name": "x"}, version=1)
+        for _ in range(11)
+    ]
+
+    assert [a.status_code for a in answers] == [200] * 10 + [429]
+    assert answers[-1]["Retry-After"]
+    assert not Session.objects.exists()
 
 
 def test_partner_absent_from_the_list_without_a_type_is_kept_with_an_error(
@@ -939,3 +1022,47 @@ def test_partner_absent_from_the_list_without_a_type_is_kept_with_an_error(
     assert Response.objects.get().answers["cooperations"] == [
         {"_entry": "c1", "coop_title": "Contrat"}
     ]
+
+
+def test_step_forms_post_to_the_steps_own_url(client, campaign, brittany, brest_officer):
+    """A step coming back with errors leaves the step's address in the address bar."""
+    client.force_login(brest_officer)
+    url = campaign.answer_url(brittany["brest_metropole"])
+    for step in ("respondent", "cooperations", "verifier"):
+        html = client.get(url, {"etape": step}).content.decode()
+        assert f'action="{url}?etape={step}"' in html
+    refused = client.post(f"{url}?etape=verifier", {"_step": "verifier", "_action": "submit"})
+    assert refused.status_code == 400
+    assert f'action="{url}?etape=verifier"' in refused.content.decode()
+
+
+def test_long_text_shows_its_limit_and_an_over_long_answer_comes_back_whole(
+    client, campaign, brittany, brest_officer
+):
+    from surveys.answers import LONG_TEXT_MAX
+
+    client.force_login(brest_officer)
+    url = campaign.answer_url(brittany["brest_metropole"])
+    html = client.get(url, {"etape": "approach"}).content.decode()
+    assert f'maxlength="{LONG_TEXT_MAX}"' in html
+    assert "data-counter-for=" in html
+    saved = Response.objects.get()
+    too_long = "é" * (LONG_TEXT_MAX + 5)
+    page = client.post(
+        f"{url}?etape=approach",
+        {
+            "_step": "approach",
+            "_action": "save",
+            "_version": saved.version,
+            "approach.approach_expectations": too_long,
+        },
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert too_long in html  # whole, not cut
+    name = html.index('name="approach.approach_expectations"')
+    textarea = html[html.rfind("<textarea", 0, name) :]
+    textarea = textarea[: textarea.index(">")]
+    assert 'aria-invalid="true"' in textarea
+    assert "maxlength" not in textarea
+    assert "caractères au plus" in html

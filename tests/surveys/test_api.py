@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from surveys.models import Response, ResponseStatus
 from surveys.services import response_open, response_return, response_save, response_submit
-from tests.surveys.conftest import complete_answers, make_campaign, make_responses
+from tests.fixtures.surveys import complete_answers, make_campaign, make_responses
 
 RESPONSES_URL = "/api/v1/responses/"
 CAMPAIGNS_URL = "/api/v1/campaigns/"

@@ -49,3 +49,35 @@ def test_demo_command_needs_a_questionnaire(db, settings):
 
     with pytest.raises(CommandError, match="questionnaire"):
         call_command("setup_demo_survey")
+
+
+def test_demo_survey_again_keeps_what_users_did(census, brittany, settings, reviewer):
+    """`make demo` runs the set-up each time: answers, changed passwords, campaign dates
+    and targets that someone changed since stay as they are."""
+    import datetime
+
+    from surveys.services import response_open, response_save
+
+    settings.DEBUG = True
+    demo = demo_survey_setup(questionnaire=census)
+    officer = get_user_model().objects.get(email=OFFICER_EMAIL)
+    officer.set_password("Mot-de-passe-choisi-2026")
+    officer.save()
+    campaign = demo.campaign
+    campaign.closing_date += datetime.timedelta(days=30)
+    campaign.save()
+    campaign.targets.remove(brittany["saint_etienne_metropole"])
+    response = response_open(campaign=campaign, territory=brittany["brest_metropole"], user=officer)
+    answers = {"respondent": {"respondent_name": "Anne Le Gall"}}
+    response_save(response=response, answers=answers, version=response.version, user=officer)
+
+    again = demo_survey_setup(questionnaire=census)
+
+    officer.refresh_from_db()
+    assert officer.check_password("Mot-de-passe-choisi-2026")
+    campaign.refresh_from_db()
+    assert campaign.closing_date == demo.campaign.closing_date
+    assert list(campaign.targets.all()) == [brittany["brest_metropole"]]
+    assert campaign.responses.get().answers == answers
+    assert any(item.startswith("campaign ") for item in again.kept)
+    assert f"account {OFFICER_EMAIL}" in again.kept

@@ -11,10 +11,12 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from cooperation.models import PartnerRole
+from cooperation.services import PartnerInput, cooperation_create
 from surveys.exports import ENTRY_COLUMNS, RESPONSE_COLUMNS
 from surveys.models import Response
 from surveys.services import response_open, response_save, response_submit
-from tests.surveys.conftest import complete_answers, make_campaign, make_responses
+from tests.fixtures.surveys import complete_answers, make_campaign, make_responses
 
 BOM = "\ufeff".encode()
 PARTNERS = "CA Quimper Bretagne Occidentale (epci:242900694) ; PETR du Pays de Retz [PETR]"
@@ -77,6 +79,14 @@ def responses(campaign, brittany, brest_officer, make_user):
     """Brest submitted with two cooperations; Saint-Étienne a draft with a name only."""
     brest = response_open(
         campaign=campaign, territory=brittany["brest_metropole"], user=brest_officer
+    )
+    # The record the first entry names: published, with Brest among its partners.
+    cooperation_create(
+        title="Contrat de réciprocité Brest - Quimper",
+        slug="brest-quimper",
+        instrument="reciprocity_contract",
+        partners=[PartnerInput(brittany["brest_metropole"], PartnerRole.LEAD)],
+        is_published=True,
     )
     brest = response_save(response=brest, answers=brest_answers(), version=1, user=brest_officer)
     brest = response_submit(response=brest, user=brest_officer)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from surveys.models import Questionnaire
 from surveys.services import questionnaire_load
-from tests.surveys.conftest import CENSUS, make_campaign
+from tests.fixtures.surveys import CENSUS, make_campaign
 
 
 def changed_copy(tmp_path, **changes):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from surveys.models import Campaign, Response
 from surveys.services import response_open
-from tests.surveys.conftest import make_campaign
+from tests.fixtures.surveys import make_campaign
 
 
 def test_one_response_per_territory_is_a_database_constraint(campaign, brittany):

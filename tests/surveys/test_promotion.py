@@ -12,7 +12,7 @@ from surveys.models import Promotion, Response, ResponseStatus
 from surveys.promotion import SURVEY_GROUPING_SOURCE, promotions_of, response_promote
 from surveys.services import response_open, response_save, response_submit, response_validate
 from territories.models import Territory, TerritoryCategory, TerritoryKind
-from tests.surveys.conftest import complete_answers, make_campaign
+from tests.fixtures.surveys import complete_answers, make_campaign
 
 NBSP = "\u00a0"
 
@@ -228,15 +228,6 @@ def test_unanswered_question_leaves_the_registry_field_alone(
     assert record.summary == "Coopération ville-campagne."
 
 
-def test_unpublished_record_is_published_when_promoted(submit_brest, reviewer, registry, brest):
-    record = registry["guipavas_draft"]
-    entry = prefilled(record, brest, coop_themes=["mobility"])
-    response_validate(response=submit_brest([entry]), reviewer=reviewer)
-
-    record.refresh_from_db()
-    assert record.is_published
-
-
 # Idempotence
 
 
@@ -405,10 +396,16 @@ def test_every_faulty_entry_is_reported(submit_brest, reviewer):
 def test_two_entries_describing_the_same_record_are_refused(
     submit_brest, reviewer, registry, brest
 ):
+    response = submit_brest([new_entry()])
     record = registry["brest_quimper"]
+    # Stored as an earlier check would have let them through: the save now refuses them.
     entries = [prefilled(record, brest), prefilled(record, brest, _entry="copy")]
-    with pytest.raises(ValidationError, match="même coopération"):
-        response_validate(response=submit_brest(entries), reviewer=reviewer)
+    Response.objects.filter(pk=response.pk).update(
+        answers={**response.answers, "cooperations": entries}
+    )
+
+    with pytest.raises(ValidationError, match="décrit déjà cette coopération"):
+        response_validate(response=response, reviewer=reviewer)
     assert not Promotion.objects.exists()
 
 

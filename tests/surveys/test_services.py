@@ -16,7 +16,11 @@ from surveys.services import (
     response_submit,
     response_validate,
 )
-from tests.surveys.conftest import complete_answers, make_campaign
+from tests.fixtures.surveys import complete_answers, make_campaign
+
+# What a new draft of the Brest officer holds: who is answering, from the account (which
+# has no name).
+PREFILLED = {"respondent": {"respondent_email": "brest@example.org"}}
 
 
 @pytest.fixture
@@ -37,7 +41,7 @@ def submitted(draft, user):
 def test_open_creates_a_draft_with_the_campaign_questionnaire(draft, campaign, brest_officer):
     assert draft.status == ResponseStatus.DRAFT
     assert draft.version == 1
-    assert draft.answers == {}
+    assert draft.answers == PREFILLED
     assert draft.questionnaire == campaign.questionnaire
 
 
@@ -126,7 +130,7 @@ def test_save_refuses_bad_types_with_the_path_in_the_errors(draft, brest_officer
         "cooperations.0.coop_start_year",
     }
     draft.refresh_from_db()
-    assert draft.answers == {}
+    assert draft.answers == PREFILLED
     assert draft.version == 1
 
 
@@ -365,7 +369,7 @@ def test_closed_campaign_refuses_saves_and_submissions(draft, brest_officer):
         response_submit(response=draft, user=brest_officer)
 
     draft.refresh_from_db()
-    assert draft.answers == {} and draft.status == ResponseStatus.DRAFT
+    assert draft.answers == PREFILLED and draft.status == ResponseStatus.DRAFT
 
 
 def test_returned_response_may_be_corrected_after_the_closing_date(draft, brest_officer, reviewer):

@@ -16,8 +16,11 @@ class Command(BaseCommand):
             demo = demo_survey_setup(questionnaire=questionnaire)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
+        for item in demo.kept:
+            self.stdout.write(f"  kept as it was: {item}")
         self.stdout.write(
-            f"Campaign “{demo.campaign.title}” open to {demo.campaign.targets.count()} "
+            f"Campaign “{demo.campaign.title}” asks {demo.campaign.targets.count()} "
             f"métropoles. Sign in at /compte/connexion/ as {demo.officer_email} (officer of "
-            f"Brest Métropole) or {demo.reviewer_email} (reviewer), password {demo.password}."
+            f"Brest Métropole) or {demo.reviewer_email} (reviewer), password {demo.password} "
+            "(unless changed since)."
         )
