@@ -38,6 +38,9 @@
   var baseInput = form.elements._base;
   var statusLine = document.getElementById("save-status");
   var repeatable = !!form.querySelector("[data-entries]");
+  // A long step shows one entry per page: the ids of the entries this page shows, which
+  // replace theirs in the saved list (mirrors merged_window in surveys/answer_form.py).
+  var windowIds = form.dataset.window ? JSON.parse(form.dataset.window) : null;
   var saved = JSON.parse(savedElement.textContent) || {};
 
   var timer = null;
@@ -197,6 +200,24 @@
     if (!repeatable) {
       return readGroup(form);
     }
+    var shown = readEntries();
+    if (!windowIds) {
+      return shown;
+    }
+    var merged = [];
+    var placed = false;
+    (saved[step] || []).forEach(function (entry) {
+      if (windowIds.indexOf(entry._entry) === -1) {
+        merged.push(entry);
+      } else if (!placed) {
+        merged = merged.concat(shown);
+        placed = true;
+      }
+    });
+    return placed ? merged : merged.concat(shown);
+  }
+
+  function readEntries() {
     return Array.prototype.map.call(form.querySelectorAll("[data-entry]"), function (entry) {
       var result = { _entry: entry.querySelector("[data-entry-id]").value };
       var slug = entry.querySelector("[data-registry-slug]");
@@ -310,6 +331,19 @@
     var stored = (section || []).map(function (entry) {
       return entry._entry;
     });
+    if (windowIds) {
+      // One entry per page: its typed answers come back when the list holds it.
+      var positions = ids.map(function (id) {
+        return stored.indexOf(id);
+      });
+      if (positions.indexOf(-1) !== -1) {
+        return false;
+      }
+      Array.prototype.forEach.call(entries, function (entry, index) {
+        restoreGroup(entry, section[positions[index]]);
+      });
+      return true;
+    }
     // Entries are added and removed by the server: when the lists differ, the page is
     // not the one the answers were typed in, and the texts cannot be put back safely.
     if (canonical(ids) !== canonical(stored)) {
@@ -428,6 +462,9 @@
         if (input) {
           input.classList.remove("fr-input--error");
         }
+        Array.prototype.forEach.call(target.querySelectorAll("[aria-invalid]"), function (field) {
+          field.removeAttribute("aria-invalid");
+        });
       }
     });
     var summary = document.getElementById("error-summary");
@@ -458,6 +495,7 @@
         var input = target.querySelector(".fr-input");
         if (input) {
           input.classList.add("fr-input--error");
+          input.setAttribute("aria-invalid", "true");
         }
       } else {
         target.classList.add("fr-fieldset--error");
@@ -557,6 +595,8 @@
       dropSnapshot();
     }
     if (refused) {
+      // The refused values are only on this page: keep them on this device until saved.
+      writeSnapshot();
       setStatus("invalid", texts.invalid);
       return;
     }

@@ -10,14 +10,11 @@ from playwright.sync_api import expect
 
 from surveys.models import Response
 from surveys.services import response_open, response_save
-from tests.surveys import conftest as surveys_fixtures
-from tests.surveys.conftest import complete_answers
+from tests.fixtures.surveys import complete_answers
+
+from .accessibility import assert_accessible
 
 # The survey fixtures, for the browser tests as well.
-census = surveys_fixtures.census
-campaign = surveys_fixtures.campaign
-make_user = surveys_fixtures.make_user
-brest_officer = surveys_fixtures.brest_officer
 
 pytestmark = pytest.mark.browser
 
@@ -91,13 +88,17 @@ def test_typed_answer_is_saved_automatically_and_found_after_reload(
     sign_in(page.context, live_server, brest_officer)
     page.goto(answer_url())
     expect(page.get_by_role("heading", level=1)).to_have_text("Réponse de Brest Métropole")
+    assert_accessible(page)
 
     page.get_by_label("Nom et prénom").fill("Anne Le Gall")
 
     expect(status(page)).to_have_text(SAVED)
     page.reload()
     expect(page.get_by_label("Nom et prénom")).to_have_value("Anne Le Gall")
-    assert Response.objects.get().answers["respondent"] == {"respondent_name": "Anne Le Gall"}
+    assert Response.objects.get().answers["respondent"] == {
+        "respondent_name": "Anne Le Gall",
+        "respondent_email": "brest@example.org",  # pre-filled from the account
+    }
 
 
 def test_partner_chosen_among_suggestions_as_you_type(
@@ -117,6 +118,7 @@ def test_partner_chosen_among_suggestions_as_you_type(
     search.fill("saint eti")
     suggestions = page.get_by_role("listbox")
     expect(suggestions.get_by_role("option").first).to_contain_text("Saint-Étienne")
+    assert_accessible(page)
     search.press("ArrowDown")
     expect(suggestions.get_by_role("option", selected=True)).to_have_count(1)
     chosen_name = (
@@ -166,6 +168,7 @@ def test_conditional_question_appears_when_its_condition_holds(
     page.goto(answer_url("approach"))
     description = page.get_by_label("Décrivez cette stratégie")
     expect(description).to_be_hidden()
+    assert_accessible(page)
     # DSFR draws its own radio over the input: the label is what people click.
     page.get_by_role("group", name=re.compile("stratégie de coopération")).get_by_text(
         "Oui", exact=True
@@ -194,6 +197,7 @@ def test_submit_with_confirmation_shows_the_receipt(
     page.get_by_role("button", name="Transmettre la réponse").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre réponse a bien été transmise")
+    assert_accessible(page)
     expect(page.get_by_role("main")).to_contain_text("Coopérations décrites")
     expect(page.get_by_role("main")).to_contain_text("brest@example.org")
     assert Response.objects.get().status == "submitted"
@@ -222,6 +226,7 @@ def test_answers_typed_after_the_session_expired_are_saved_after_signing_in_agai
     expect(page.get_by_label("Fonction")).to_have_value("Chargée de mission")
     expect(status(page)).to_have_text(SAVED)
     assert Response.objects.get().answers["respondent"] == {
+        "respondent_email": "brest@example.org",
         "respondent_name": "Anne",
         "respondent_role": "Chargée de mission",
     }
@@ -249,8 +254,48 @@ def test_second_officer_saving_the_same_step_sees_both_versions(
     expect(row).to_contain_text("Anne Le Gall")
     expect(row).to_contain_text("Yann Kervella")
     expect(second.get_by_label("Nom et prénom")).to_have_value("Yann Kervella")
-    assert Response.objects.get().answers["respondent"] == {"respondent_name": "Anne Le Gall"}
+    assert Response.objects.get().answers["respondent"] == {
+        "respondent_name": "Anne Le Gall",
+        "respondent_email": "brest@example.org",  # pre-filled from the account
+    }
 
     second.get_by_role("button", name="Garder mes réponses").click()
     expect(second.get_by_text(re.compile(r"Brouillon enregistré à"))).to_be_visible()
-    assert Response.objects.get().answers["respondent"] == {"respondent_name": "Yann Kervella"}
+    assert Response.objects.get().answers["respondent"] == {
+        "respondent_name": "Yann Kervella",
+        "respondent_email": "brest@example.org",
+    }
+
+
+def test_a_long_step_shows_one_entry_per_page_and_saves_it_alone(
+    new_page, live_server, answer_url, brest_officer, campaign, brest, settings
+):
+    """Past SURVEY_ENTRIES_PER_STEP the officer opens entries from a list; typing on an
+    entry's page autosaves that entry and leaves the others as they were."""
+    settings.SURVEY_ENTRIES_PER_STEP = 3
+    draft = response_open(campaign=campaign, territory=brest, user=brest_officer)
+    entries = [{"_entry": f"c{n}", "coop_title": f"Coopération {n}"} for n in range(1, 6)]
+    response_save(
+        response=draft, answers={"cooperations": entries}, version=draft.version, user=brest_officer
+    )
+    page = new_page()
+    sign_in(page.context, live_server, brest_officer)
+    page.goto(answer_url("cooperations"))
+
+    table = page.get_by_role("table", name=re.compile("Fiches de l’étape"))
+    expect(table.get_by_role("row")).to_have_count(6)
+    table.get_by_role("link", name="Coopération 4").click()
+
+    expect(page.get_by_text("Coopération 4 sur 5")).to_be_visible()
+    page.get_by_label("Objet de la coopération").fill("Résumé de la quatrième.")
+    expect(status(page)).to_have_text(SAVED)
+    saved = Response.objects.get().answers["cooperations"]
+    assert [entry["_entry"] for entry in saved] == ["c1", "c2", "c3", "c4", "c5"]
+    assert saved[3]["coop_summary"] == "Résumé de la quatrième."
+    assert saved[4] == {"_entry": "c5", "coop_title": "Coopération 5"}
+
+    page.get_by_role("button", name="Coopération suivante").click()
+    expect(page.get_by_text("Coopération 5 sur 5")).to_be_visible()
+    expect(page.get_by_role("button", name="Coopération suivante")).to_have_count(0)
+    page.get_by_role("button", name="revenir à la liste").click()
+    expect(page.get_by_role("table", name=re.compile("Fiches de l’étape"))).to_be_visible()

@@ -22,13 +22,11 @@ from cooperation.models import Cooperation, Origin
 from surveys.invitations import invitation_send
 from surveys.models import Response, ResponseStatus
 from surveys.services import officer_add, response_open, response_save, response_submit
-from tests.cooperation import conftest as cooperation_fixtures
-from tests.surveys import conftest as surveys_fixtures
+from tests.fixtures import surveys as surveys_fixtures
+
+from .accessibility import assert_accessible
 
 # The survey and registry fixtures, for the browser tests as well.
-census = surveys_fixtures.census
-campaign = surveys_fixtures.campaign
-themes = cooperation_fixtures.themes
 
 pytestmark = pytest.mark.browser
 
@@ -172,6 +170,7 @@ def test_invited_officer_answers_step_by_step_and_submits_with_a_receipt(
     # The invitation: a name, a password, and the officer is signed in on /enquetes/.
     page.goto(link)
     expect(page.get_by_role("heading", level=1)).to_have_text("Invitation au recensement")
+    assert_accessible(page)
     page.get_by_label("Prénom").fill("Anne")
     page.get_by_label("Nom", exact=True).fill("Le Gall")
     # The label also holds the password rules (which say "mot de passe" too).
@@ -179,10 +178,12 @@ def test_invited_officer_answers_step_by_step_and_submits_with_a_receipt(
     page.get_by_label("Confirmation du mot de passe").fill(OFFICER_PASSWORD)
     page.get_by_role("button", name="Accepter l’invitation").click()
     expect(page).to_have_url(live_server.url + "/enquetes/")
+    assert_accessible(page)
 
     # The answer page for Brest Métropole, first step: who answers.
     page.get_by_role("link", name="Commencer — Brest Métropole").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Réponse de Brest Métropole")
+    assert_accessible(page)
     page.get_by_label("Nom et prénom").fill("Anne Le Gall")
     page.get_by_label("Fonction").fill("Chargée de mission coopérations")
     page.get_by_role("button", name="Suivant").click()
@@ -198,6 +199,7 @@ def test_invited_officer_answers_step_by_step_and_submits_with_a_receipt(
         )
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     expect(page.get_by_text(re.compile(r"Brouillon enregistré à"))).to_be_visible()
+    assert_accessible(page)
 
     # Everything is found again after a reload.
     page.reload()
@@ -215,8 +217,10 @@ def test_invited_officer_answers_step_by_step_and_submits_with_a_receipt(
     choose(page, "Votre territoire a-t-il adopté une stratégie", "radio", "Non")
     page.get_by_label("Vos attentes vis-à-vis de l’État").fill("Un appui en ingénierie.")
     expect(page.locator("#save-status")).to_have_text(SAVED)
+    assert_accessible(page)
     page.get_by_role("button", name="Suivant").click()
     expect(page).to_have_url(re.compile(r"\?etape=verifier"))
+    assert_accessible(page)
     main = page.get_by_role("main")
     expect(main.get_by_role("heading", name=re.compile("^Vérifier et transmettre"))).to_be_visible()
     for cooperation in COOPERATIONS:
@@ -229,6 +233,7 @@ def test_invited_officer_answers_step_by_step_and_submits_with_a_receipt(
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre réponse a bien été transmise")
     expect(page.get_by_role("main")).to_contain_text("Coopérations décrites 2")
     expect(page.get_by_role("main")).to_contain_text(OFFICER_EMAIL)
+    assert_accessible(page)
     assert Response.objects.get(territory=brest).status == ResponseStatus.SUBMITTED
     receipt = mail.outbox[-1]
     assert len(mail.outbox) == 2

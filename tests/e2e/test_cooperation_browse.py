@@ -131,3 +131,32 @@ def test_xlsx_export_button_downloads_the_current_selection(page, live_server, r
     assert "Charte touristique du pays de Brest" in cells
     assert "Ancienne navette de la rade de Brest" not in cells  # ended, not in the selection
     assert "Mobilités stéphanoises" not in cells
+
+
+def test_open_data_package_link_downloads_a_valid_frictionless_package(
+    page, live_server, records, tmp_path
+):
+    import zipfile
+
+    from frictionless import validate
+
+    page.goto(live_server.url + "/cooperations/?theme=tourism")
+
+    with page.expect_download() as info:
+        page.get_by_role(
+            "link", name="Tout le registre publié en paquet de données ouvertes"
+        ).click()
+    download = info.value
+
+    assert re.fullmatch(
+        r"cooperations-interterritoriales-\d{4}-\d{2}-\d{2}\.zip", download.suggested_filename
+    )
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    zipfile.ZipFile(path).extractall(tmp_path / "package")
+    report = validate(str(tmp_path / "package" / "datapackage.json"))
+    assert report.valid
+    # The whole registry, not the filtered selection.
+    assert (tmp_path / "package" / "cooperations.csv").read_text().count("\n") == 1 + len(
+        [r for r in records if r.is_published]
+    )

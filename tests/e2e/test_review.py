@@ -18,7 +18,9 @@ from surveys.services import (
     response_save,
     response_submit,
 )
-from tests.surveys.conftest import CENSUS, complete_answers, make_campaign
+from tests.fixtures.surveys import CENSUS, complete_answers, make_campaign
+
+from .accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -80,13 +82,20 @@ def test_reviewer_returns_then_validates_a_response(page, live_server, brittany)
     # The queue, then the response.
     page.goto(live_server.url + "/enquetes/revue/")
     expect(page.get_by_role("heading", level=2, name="1 réponse")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Brest Métropole").click()
     expect(page.get_by_role("heading", level=1, name="Réponse de Brest Métropole")).to_be_visible()
     expect(page.get_by_text("Nouvelle coopération")).to_be_visible()
+    assert_accessible(page)
+    # On a phone, the comparison table scrolls inside its container: reachable by keyboard.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert_accessible(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Returned without a note: refused next to the field, then with one.
     page.get_by_role("button", name="Renvoyer au territoire").click()
     expect(page.get_by_text("Expliquez ce qui doit être corrigé.")).to_be_visible()
+    assert_accessible(page)
     page.get_by_label("Remarques pour le territoire").fill("Précisez le financement.")
     page.get_by_role("button", name="Renvoyer au territoire").click()
     expect(page.get_by_text("La réponse a été renvoyée à Brest Métropole")).to_be_visible()
@@ -105,9 +114,11 @@ def test_reviewer_returns_then_validates_a_response(page, live_server, brittany)
     # Validation, after a confirmation.
     page.reload()
     page.get_by_role("link", name="Valider et verser au registre").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Confirmer la validation").click()
     expect(page.get_by_text("La réponse est validée")).to_be_visible()
     expect(page.get_by_role("heading", name="Versement au registre")).to_be_visible()
+    assert_accessible(page)
 
     # The record is in the registry, with its provenance.
     page.goto(live_server.url + "/cooperations/")
