@@ -459,6 +459,8 @@ def main(argv: list[str] | None = None) -> None:
         results = {"machine": machine(args.database_url)}
         if not args.reuse:
             call_command("migrate", verbosity=0)
+            # The API's throttle counts live in the database cache (CACHE_URL).
+            call_command("createcachetable", verbosity=0)
             print("Importing the reference geography…", flush=True)
             print(" ", reference_data_import().summary())
             print(" ", seed_cooperations_load().summary())

@@ -2,6 +2,10 @@
 
     .venv/bin/python bench/run.py [--database-url URL] [--requests 50] [--keep]
     .venv/bin/python bench/run.py registry [--help]    # the cooperation registry, see registry.py
+    .venv/bin/python bench/run.py exports [--help]     # large exports as jobs, see exports.py
+    .venv/bin/python bench/run.py geometry [--help]    # contours, maps, GeoJSON, see geometry.py
+    .venv/bin/python bench/run.py load [--help]        # officers and researchers at once, load.py
+    .venv/bin/python bench/run.py sizes [--help]       # the registry at three sizes vs SQL floors
 
 1. Creates a throw-away database (PostgreSQL by default; it is dropped at the end unless
    --keep), migrates it.
@@ -81,15 +85,15 @@ def is_postgres(database_url: str) -> bool:
 def recreate_database(database_url: str) -> None:
     """Drop and create the (throw-away) bench database."""
     if is_postgres(database_url):
-        import psycopg2
-        from psycopg2 import sql
+        import psycopg
+        from psycopg import sql
 
         parts = urlsplit(database_url)
         name = parts.path.lstrip("/")
         if not name or name in {"postgres", "template0", "template1"}:
             raise SystemExit(f"Refusing to drop the database {name!r}: give a throw-away name.")
         maintenance = urlunsplit(parts._replace(path="/postgres"))
-        connection = psycopg2.connect(maintenance)
+        connection = psycopg.connect(maintenance)
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute(
@@ -105,11 +109,11 @@ def recreate_database(database_url: str) -> None:
 
 def drop_database(database_url: str) -> None:
     if is_postgres(database_url):
-        import psycopg2
-        from psycopg2 import sql
+        import psycopg
+        from psycopg import sql
 
         parts = urlsplit(database_url)
-        connection = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+        connection = psycopg.connect(urlunsplit(parts._replace(path="/postgres")))
         connection.autocommit = True
         with connection.cursor() as cursor:
             cursor.execute(
@@ -207,6 +211,29 @@ def child_import(truncate: bool, trace: bool) -> None:
     print(json.dumps(result))
 
 
+def child_copy_floor() -> None:
+    """Run in a child process after an import: the floor of any import, the same rows
+    written by bare `COPY … FROM STDIN` into the emptied tables, in one transaction (the
+    rows are first read out with COPY TO, outside the timing)."""
+    from django.db import connection, transaction
+
+    from territories.models import Containment, Territory
+
+    tables = [connection.ops.quote_name(m._meta.db_table) for m in (Territory, Containment)]
+    with connection.cursor() as cursor:
+        dumps = []
+        for table in tables:
+            with cursor.cursor.copy(f"COPY {table} TO STDOUT") as copy:
+                dumps.append(b"".join(bytes(block) for block in copy))
+        cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, dump in zip(tables, dumps, strict=True):
+            with cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                copy.write(dump)
+    print(json.dumps({"wall_s": round(time.perf_counter() - started, 3)}))
+
+
 def run_child(database_url: str, *flags: str) -> dict:
     completed = subprocess.run(
         [sys.executable, __file__, "--database-url", database_url, "--child-import", *flags],
@@ -224,6 +251,10 @@ def bench_import(database_url: str, trace: bool) -> dict:
     first = run_child(database_url)
     second = run_child(database_url)
     results = {"first_run": first, "second_run": second}
+    if is_postgres(database_url):
+        floors = [run_child(database_url, "--copy-floor")["wall_s"] for _ in range(3)]
+        results["copy_floor_s"] = min(floors)
+        results["first_run_ratio_to_floor"] = round(first["wall_s"] / min(floors), 1)
     if trace:
         results["first_run_tracemalloc"] = run_child(database_url, "--truncate", "--trace")
         results["second_run_tracemalloc"] = run_child(database_url, "--trace")
@@ -332,6 +363,11 @@ def print_report(results: dict) -> None:
             f"{traced.get('python_peak_mib', float('nan')):>19.1f}"
         )
     first = imports["first_run"]
+    if "copy_floor_s" in imports:
+        print(
+            f"  floor: the same rows by bare COPY FROM, {imports['copy_floor_s']:.2f} s; "
+            f"first run = {imports['first_run_ratio_to_floor']} times the floor"
+        )
     print(f"  first run: {first['summary']}")
     print(f"  second run: {imports['second_run']['summary']}")
     print(f"  rows: {first['territories']} territories, {first['containments']} containments")
@@ -363,14 +399,39 @@ def print_report(results: dict) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["exports"]:
+        from exports import main as exports_main  # bench/exports.py, next to this file
+
+        exports_main(sys.argv[2:])
+        return
     if sys.argv[1:2] == ["registry"]:
         from registry import main as registry_main  # bench/registry.py, next to this file
 
         registry_main(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["history"]:
+        from survey_history import main as history_main  # bench/survey_history.py
+
+        history_main(sys.argv[2:])
+    if sys.argv[1:2] == ["load"]:
+        from load import main as load_main  # bench/load.py, next to this file
+
+        load_main(sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["sizes"]:
+        from sizes import main as sizes_main  # bench/sizes.py, next to this file
+
+        sizes_main(sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["geometry"]:
+        from geometry import main as geometry_main  # bench/geometry.py, next to this file
+
+        geometry_main(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
-        epilog="`run.py registry [--help]`: the registry bench (list page, API, exports).",
+        epilog="`run.py registry [--help]`: the registry bench (list page, API, exports); "
+        "`run.py geometry [--help]`: contours, map pages and the GeoJSON endpoint.",
     )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--requests", type=int, default=50, help="timed requests per API URL")
@@ -381,8 +442,13 @@ def main() -> None:
     parser.add_argument("--child-import", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--truncate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--copy-floor", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.child_import and args.copy_floor:
+        setup_django(args.database_url)
+        child_copy_floor()
+        return
     if args.child_import:
         setup_django(args.database_url)
         child_import(truncate=args.truncate, trace=args.trace)
@@ -396,6 +462,7 @@ def main() -> None:
         from django.test.utils import setup_test_environment
 
         call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)  # the API's throttle counts
         results = {"machine": machine(args.database_url)}
         print("Importing (4 child processes, about a minute)…", flush=True)
         results["import"] = bench_import(args.database_url, trace=not args.no_tracemalloc)

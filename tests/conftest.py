@@ -1,7 +1,12 @@
+import uuid
+
 import pytest
 
 from territories.models import TerritoryCategory, TerritoryKind
 from tests.factories import TerritoryFactory, place
+
+# The registry's and the survey's fixtures, shared by every folder (tests/fixtures/).
+pytest_plugins = ["tests.fixtures.registry", "tests.fixtures.surveys"]
 
 
 @pytest.fixture(autouse=True)
@@ -9,6 +14,32 @@ def fast_password_hashing(settings):
     """The default PBKDF2 hash takes about half a second on this kind of machine, and the
     tests create hundreds of accounts; no test is about the hash's strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def test_cache(settings):
+    """A fresh in-process cache for each test, so that no count (API throttle, export
+    progress) leaks from one test into the next and no test counts the cache's own SQL.
+    The shared caches themselves are tested across processes (tests/config/)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks run as soon as they are queued, in the test's thread, through the same
+    `enqueue()` as in production: what a worker would do, without a worker. Tests of the
+    worker itself (tests/jobs/test_worker.py) use the database backend."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
 
 
 @pytest.fixture

@@ -1,0 +1,495 @@
+"""Benchmark of the large exports, as jobs, through gunicorn with its default settings.
+
+    .venv/bin/python bench/run.py exports [--database-url URL] [--records 333334]
+                                          [--sample 20000] [--keep] [--reuse]
+
+1. Creates a throw-away PostgreSQL database (`cooperations_bench_exports`, dropped at the
+   end unless --keep), migrates it, imports the shipped geography and the seed themes, then
+   writes a synthetic registry with COPY FROM (a few seconds): --records published
+   cooperations (333,334) led by the real métropoles with two other real partners each —
+   1,000,002 partnership rows —, 1 to 3 themes and a source each; the first --sample
+   (20,000) records also carry the theme `bench-sample`, to select them exactly.
+2. Starts `gunicorn config.wsgi` with its defaults (one sync worker, 30 s timeout) and one
+   `manage.py db_worker`, DEBUG off, the database cache.
+3. The partnerships CSV (1,000,002 rows) as an anonymous API client:
+   `GET /api/v1/cooperations/?format=csv&table=partnerships` → 202, poll the Location
+   until it redirects (303), download the file. Timed from the first request to the last
+   byte, with the progress seen while polling, and the peak resident memory of the gunicorn
+   worker and of the task worker against their level before. In the same run, the floor:
+   the export's own SELECT through a bare `COPY … TO STDOUT` into nothing, and the same
+   rows unformatted (a plain join).
+4. The same CSV asked for at once (EXPORT_JOB_MIN_ROWS raised): does gunicorn's 30 s
+   timeout let it through, and how long does it take.
+5. XLSX of the --sample records from the list page's export link (a job): time to ready,
+   with the progress the job's page showed.
+
+Writes `bench/results/exports-<UTC timestamp>.json` (and `exports-latest.json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.cookiejar
+import io
+import json
+import random
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from run import (
+    RESULTS,
+    ROOT,
+    bench_environment,
+    drop_database,
+    machine,
+    recreate_database,
+    setup_django,
+)
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_exports"
+SAMPLE_THEME = "bench-sample"
+CSV_URL = "/api/v1/cooperations/?format=csv&table=partnerships"
+GOVERNANCE = "Comité de pilotage semestriel ; comité technique mensuel."
+FUNDING = "Cofinancement à parts égales."
+COOPERATION_COLUMNS = [
+    *("id", "title", "slug", "summary", "description", "instrument", "status"),
+    *("start_date", "start_precision", "end_date", "end_precision", "governance"),
+    *("engineering", "funding", "outcomes", "difficulties", "uncertainty_notes"),
+    *("is_published", "origin", "origin_label", "origin_url", "metropolis_id"),
+    *("search_text", "created_at", "updated_at"),
+]
+SOURCE_COLUMNS = [
+    *("cooperation_id", "title", "publisher", "published_on", "published_precision"),
+    *("url", "note", "position"),
+]
+
+
+# Synthetic registry, written with COPY FROM ---------------------------------------------
+
+
+def _copy_rows(cursor, table: str, columns: list[str], rows) -> None:
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(r"\N" if value is None else str(value) for value in row))
+        buffer.write("\n")
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write(buffer.getvalue())
+
+
+def build_registry(records: int, sample: int, seed: int = 2018) -> dict:
+    from django.db import connection, transaction
+    from django.utils import timezone
+    from registry import DESCRIPTION, SUMMARY, candidate_partners
+
+    from cooperation.geography import containers_by_territory, partner_relation
+    from cooperation.models import Cooperation, Partnership, Source, Theme
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    candidates = candidate_partners()
+    metropolises = list(candidates)
+    # An EPCI can be in two groups (same département, same région): each partner once.
+    pools = {
+        m: [t for t in dict.fromkeys(t for group in candidates[m] for t in group) if t != m]
+        for m in metropolises
+    }
+    containers = containers_by_territory(
+        {m.pk for m in metropolises} | {t.pk for pool in pools.values() for t in pool}
+    )
+    themes = list(Theme.objects.values_list("pk", flat=True))
+    sample_theme = Theme.objects.create(
+        code=SAMPLE_THEME, label_fr="Échantillon", label_en="Sample", position=99
+    ).pk
+    relations = {}
+    now = timezone.now().isoformat()
+    coop_rows, partner_rows, link_rows, source_rows = [], [], [], []
+    for index in range(records):
+        pk = index + 1
+        metropolis = metropolises[index % len(metropolises)]
+        partners = rng.sample(pools[metropolis], 2)
+        year = rng.randint(2005, 2024)
+        precision = rng.choice(["year", "month", "day"])
+        title = f"Coopération n° {index} — {metropolis.name} et " + " / ".join(
+            p.name for p in partners
+        )
+        start = date(year, rng.randint(1, 12), 1).isoformat()
+        coop_rows.append(
+            (
+                *(pk, title[:300], f"bench-{index}", SUMMARY, DESCRIPTION, "charter", "active"),
+                *(start, precision, None, "", GOVERNANCE, "", FUNDING, "", "", "", "t"),
+                *("manual", "", "", metropolis.pk, title.lower()[:200], now, now),
+            )
+        )
+        for position, territory in enumerate([metropolis, *partners]):
+            key = (territory.pk, metropolis.pk)
+            if key not in relations:
+                relations[key] = partner_relation(territory, metropolis, containers)
+            role = "lead" if position == 0 else "partner"
+            partner_rows.append((pk, territory.pk, role, relations[key], position))
+        for theme in rng.sample(themes, rng.randint(1, 3)):
+            link_rows.append((pk, theme))
+        if index < sample:
+            link_rows.append((pk, sample_theme))
+        source_rows.append(
+            (pk, f"Délibération ({index})", "", None, "", f"https://example.org/d/{index}", "", 0)
+        )
+    table = {model: model._meta.db_table for model in (Cooperation, Partnership, Source)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        _copy_rows(cursor, table[Cooperation], COOPERATION_COLUMNS, coop_rows)
+        _copy_rows(
+            cursor,
+            table[Partnership],
+            ["cooperation_id", "territory_id", "role", "relation", "position"],
+            partner_rows,
+        )
+        _copy_rows(
+            cursor,
+            Cooperation.themes.through._meta.db_table,
+            ["cooperation_id", "theme_id"],
+            link_rows,
+        )
+        _copy_rows(cursor, table[Source], SOURCE_COLUMNS, source_rows)
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table[Cooperation]}', 'id'), %s)", [records]
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    return {
+        "records": records,
+        "partnerships": len(partner_rows),
+        "sample": sample,
+        "build_s": round(time.perf_counter() - started, 1),
+    }
+
+
+# Processes ------------------------------------------------------------------------------
+
+
+def memory(pid: int, field: str) -> float:
+    """VmRSS or VmHWM of process `pid`, in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def reset_peak(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+@contextlib.contextmanager
+def started(command: list[str], env: dict):
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the server `process` answers on `url` (any HTTP status)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"The server exited: {process.stderr.read()[-2000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def client():
+    """An anonymous client that keeps its session cookie and sees redirects itself."""
+    jar = http.cookiejar.CookieJar()
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+
+
+def fetch(opener, url: str, method: str = "GET"):
+    """(status, headers, body) whatever the status."""
+    request = urllib.request.Request(url, method=method)
+    try:
+        with opener.open(request, timeout=600) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def download(opener, url: str) -> tuple[int, int, int]:
+    """(status, Content-Length, bytes read) of a download, read in blocks."""
+    with opener.open(url, timeout=600) as response:
+        size = 0
+        while block := response.read(1024 * 1024):
+            size += len(block)
+        return response.status, int(response.headers.get("Content-Length", -1)), size
+
+
+# Measurements ---------------------------------------------------------------------------
+
+
+def bench_csv_job(base: str, gunicorn_pid: int, worker_pid: int) -> dict:
+    opener = client()
+    fetch(opener, f"{base}/api/v1/territories/epci/242900314/")  # warm-up: imports, connection
+    web = (children(gunicorn_pid) or [gunicorn_pid])[0]
+    for pid in (web, worker_pid):
+        reset_peak(pid)
+    baseline = {"gunicorn": memory(web, "VmRSS"), "worker": memory(worker_pid, "VmRSS")}
+    begin = time.perf_counter()
+    status, headers, body = fetch(opener, base + CSV_URL)
+    assert status == 202, (status, body[:300])
+    location = headers["Location"]
+    progress = []
+    while True:
+        status, headers, body = fetch(opener, location)
+        elapsed = round(time.perf_counter() - begin, 2)
+        if status not in (200, 303):
+            raise SystemExit(f"Polling {location} answered {status}: {body[:500]!r}")
+        job = json.loads(body)
+        progress.append((elapsed, job["status"], job["rows_written"], job["rows_total"]))
+        if status == 303 or job["status"] in ("failed", "expired"):
+            break
+        time.sleep(0.25)
+    ready = time.perf_counter() - begin
+    assert status == 303, job
+    code, length, size = download(opener, headers["Location"])
+    total = time.perf_counter() - begin
+    return {
+        "rows": job["rows_total"],
+        "ready_s": round(ready, 2),
+        "total_s": round(total, 2),
+        "download_s": round(total - ready, 2),
+        "status": code,
+        "content_length": length,
+        "bytes": size,
+        "mib": round(size / 1024 / 1024, 1),
+        "progress": progress,
+        "gunicorn_rss_mib": {"before": baseline["gunicorn"], "peak": memory(web, "VmHWM")},
+        "worker_rss_mib": {"before": baseline["worker"], "peak": memory(worker_pid, "VmHWM")},
+    }
+
+
+def bench_csv_direct(base: str) -> dict:
+    opener = client()
+    begin = time.perf_counter()
+    try:
+        code, length, size = download(opener, base + CSV_URL)
+    except (OSError, urllib.error.URLError) as error:
+        return {"error": f"{type(error).__name__}: {error}", "after_s": time.perf_counter() - begin}
+    return {
+        "status": code,
+        "total_s": round(time.perf_counter() - begin, 2),
+        "content_length": length,
+        "bytes": size,
+        "complete": length == size,
+    }
+
+
+def bench_copy_floor() -> dict:
+    """The export's own SELECT through a bare COPY into nothing, and a plain join."""
+    from django.db import connection
+    from django.http import QueryDict
+
+    from cooperation import export_copy
+    from cooperation.exports import RowContext
+    from cooperation.filters import CooperationFilterSet
+    from cooperation.models import Cooperation
+
+    class Nothing:
+        size = 0
+
+        def write(self, data):
+            self.size += len(data)
+
+    selection = CooperationFilterSet(
+        QueryDict(""), queryset=Cooperation.objects.visible_to(None)
+    ).qs
+    export_sql = export_copy.partnerships_csv_sql(selection, RowContext("http://127.0.0.1/"))
+    plain_sql = (
+        "SELECT c.slug, c.title, t.kind, t.code, t.siren, t.name, t.category, p.role, "
+        "p.relation, m.siren, c.start_date, c.status, c.instrument "
+        "FROM cooperation_partnership p JOIN cooperation_cooperation c ON c.id = p.cooperation_id "
+        "JOIN territories_territory t ON t.id = p.territory_id "
+        "LEFT JOIN territories_territory m ON m.id = c.metropolis_id WHERE c.is_published"
+    )
+    results = {}
+    for label, sql in (("export_select", export_sql), ("plain_join", plain_sql)):
+        timings = []
+        for _ in range(3):
+            sink = Nothing()
+            begin = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", sink)
+            timings.append(time.perf_counter() - begin)
+        results[label] = {"best_s": round(min(timings), 2), "mib": round(sink.size / 2**20, 1)}
+    return results
+
+
+def bench_xlsx_job(base: str, worker_pid: int) -> dict:
+    opener = client()
+    reset_peak(worker_pid)
+    before = memory(worker_pid, "VmRSS")
+    begin = time.perf_counter()
+    status, headers, _body = fetch(opener, f"{base}/cooperations/export/xlsx/?theme={SAMPLE_THEME}")
+    assert status == 302, status
+    page = base + headers["Location"]
+    progress = []
+    while True:
+        _status, _headers, body = fetch(opener, page)
+        html = body.decode()
+        elapsed = round(time.perf_counter() - begin, 2)
+        bar = re.search(r'<progress[^>]*max="(\d+)" value="(\d+)"', html)
+        if bar:
+            progress.append((elapsed, int(bar.group(2)), int(bar.group(1))))
+        link = re.search(r'href="(/telechargements/[^"]+/fichier/)"', html)
+        if link or "a échoué" in html:
+            break
+        time.sleep(0.5)
+    ready = time.perf_counter() - begin
+    assert link, html[:2000]
+    code, length, size = download(opener, base + link.group(1))
+    return {
+        "ready_s": round(ready, 2),
+        "total_s": round(time.perf_counter() - begin, 2),
+        "status": code,
+        "complete": length == size,
+        "mib": round(size / 2**20, 1),
+        "progress": progress,
+        "worker_rss_mib": {"before": before, "peak": memory(worker_pid, "VmHWM")},
+    }
+
+
+# Main -----------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--records", type=int, default=333_334)
+    parser.add_argument("--sample", type=int, default=20_000)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
+    args = parser.parse_args(argv)
+
+    if not args.reuse:
+        print(f"Bench database: {args.database_url} (created now, dropped at the end)")
+        recreate_database(args.database_url)
+    files = Path("/tmp") / "cooperations-bench-exports"
+    # Plain HTTP on loopback: the session cookie (which ties an anonymous job to its client)
+    # must not be HTTPS-only.
+    env = bench_environment(args.database_url) | {
+        "EXPORT_FILES_DIR": str(files),
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+    }
+    python = sys.executable
+    try:
+        setup_django(args.database_url)
+        from django.core.management import call_command
+
+        results = {"machine": machine(args.database_url)}
+        if not args.reuse:
+            call_command("migrate", verbosity=0)
+            call_command("createcachetable", verbosity=0)
+            from cooperation.models import Cooperation
+            from cooperation.seed import seed_cooperations_load
+            from territories.services import reference_data_import
+
+            print("Importing the reference geography…", flush=True)
+            print(" ", reference_data_import().summary())
+            print(" ", seed_cooperations_load().summary())
+            Cooperation.objects.all().delete()  # only the synthetic records
+            print(f"Writing {args.records} cooperations…", flush=True)
+            results["registry"] = build_registry(args.records, args.sample)
+            print(" ", results["registry"])
+        # No job or task left from an earlier run: the worker starts with an empty queue.
+        from django_tasks_db.models import DBTaskResult
+
+        from jobs.models import ExportJob
+
+        DBTaskResult.objects.all().delete()
+        ExportJob.objects.all().delete()
+        # DEBUG off serves static files from the manifest: the job's page needs it.
+        call_command("collectstatic", "--noinput", verbosity=0)
+        from django.db import connections
+
+        print("Floor: the export's SELECT through a bare COPY…", flush=True)
+        results["copy_floor"] = bench_copy_floor()
+        connections.close_all()
+        gunicorn = [python, "-m", "gunicorn", "config.wsgi"]
+        worker = [python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
+        port = free_port()
+        with (
+            started([*gunicorn, "--bind", f"127.0.0.1:{port}"], env) as web,
+            started(worker, env) as task_worker,
+        ):
+            base = f"http://127.0.0.1:{port}"
+            wait_for(base + "/api/v1/territories/epci/242900314/", web)
+            print("CSV of 1,000,000 partnerships as a job, through gunicorn…", flush=True)
+            results["csv_job"] = bench_csv_job(base, web.pid, task_worker.pid)
+            print("XLSX of the sample as a job…", flush=True)
+            results["xlsx_job"] = bench_xlsx_job(base, task_worker.pid)
+        direct_env = env | {"EXPORT_JOB_MIN_ROWS": "100000000"}
+        port = free_port()
+        with started([*gunicorn, "--bind", f"127.0.0.1:{port}"], direct_env) as direct:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(base + "/api/v1/territories/epci/242900314/", direct)
+            print("The same CSV at once (no job), through gunicorn's defaults…", flush=True)
+            results["csv_direct"] = bench_csv_direct(base)
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(args.database_url)
+
+    floor = results["copy_floor"]["export_select"]["best_s"]
+    results["csv_job"]["ratio_to_copy"] = round(results["csv_job"]["total_s"] / floor, 2)
+    summary = {
+        name: {key: value for key, value in section.items() if key != "progress"}
+        for name, section in results.items()
+        if isinstance(section, dict) and name != "machine"
+    }
+    print(json.dumps(summary, indent=1))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    for name in (f"exports-{stamp}.json", "exports-latest.json"):
+        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nResults written to {RESULTS.relative_to(ROOT)}/exports-{stamp}.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Benchmark of the network of territories (cooperation/network/) at 2,000 and 20,000 records.
+
+    .venv/bin/python bench/network.py [--database-url URL] [--keep]
+
+1. Creates a throw-away database (PostgreSQL by default, `cooperations_bench_network`;
+   dropped at the end unless --keep), migrates it, imports the shipped reference geography,
+   loads the seed, then builds a synthetic registry with bench/registry.py's
+   `build_registry` (3 partners per record drawn from the real geography, 90 % published)
+   up to about 2,000 records, measures, grows it to about 20,000 and measures again.
+2. For each size, on the published records (what the public sees), the median of 3 runs:
+   - `fetch`: the one SQL query of partnerships (`partnership_rows`), rows into Python;
+   - `graph`: the graph and its measures from those rows (`network_from_rows`), with the
+     betweenness alone beside it (exact up to 1,000 territories, sampled beyond);
+   - the ratio of the whole build to the raw fetch;
+   - /reseau/ through Django's test client (first request, measures computed), then
+     /api/v1/network/ and /reseau/ again (measures from the cache).
+
+Writes `bench/results/network-<timestamp>.json` (and `network-latest.json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from datetime import UTC, datetime
+
+from registry import PLAIN_STATIC_STORAGES, build_registry
+from run import RESULTS, ROOT, drop_database, machine, recreate_database, setup_django
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_network"
+SIZES = (2_000, 20_000)
+RUNS = 3
+
+
+def timed(function, *args):
+    started = time.perf_counter()
+    result = function(*args)
+    return time.perf_counter() - started, result
+
+
+def measure() -> dict:
+    import networkx as nx
+    from django.test import Client
+
+    from cooperation.models import Cooperation
+    from cooperation.network.graph import (
+        betweenness_measure,
+        network_from_rows,
+        partnership_rows,
+    )
+
+    published = Cooperation.objects.published()
+    fetches, graphs, betweenness = [], [], []
+    for _ in range(RUNS):
+        fetch_s, rows = timed(partnership_rows, published)
+        graph_s, network = timed(network_from_rows, rows)
+        exact = network.betweenness_is_exact
+        between_s, _ = timed(betweenness_measure, network.graph)
+        fetches.append(fetch_s)
+        graphs.append(graph_s)
+        betweenness.append(between_s)
+    client = Client()
+    page_s, page = timed(client.get, "/reseau/")
+    api_s, api = timed(client.get, "/api/v1/network/")  # the measures are cached by now
+    page_again_s, _ = timed(client.get, "/reseau/")
+    fetch, graph = statistics.median(fetches), statistics.median(graphs)
+    return {
+        "records": Cooperation.objects.count(),
+        "published": published.count(),
+        "partnership_rows": len(rows),
+        "territories": network.graph.number_of_nodes(),
+        "edges": network.graph.number_of_edges(),
+        "components": nx.number_connected_components(network.graph),
+        "betweenness_exact": exact,
+        "fetch_s": round(fetch, 3),
+        "graph_and_measures_s": round(graph, 3),
+        "betweenness_s": round(statistics.median(betweenness), 3),
+        "build_to_fetch_ratio": round((fetch + graph) / fetch, 1),
+        "page_s": round(page_s, 3),
+        "page_cached_s": round(page_again_s, 3),
+        "page_status": page.status_code,
+        "api_s": round(api_s, 3),
+        "api_status": api.status_code,
+        "api_bytes": len(api.content),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    args = parser.parse_args(argv)
+    print(f"Bench database: {args.database_url} (created now, dropped at the end)")
+    recreate_database(args.database_url)
+    results = {"sizes": []}
+    try:
+        setup_django(args.database_url)
+        results["machine"] = machine(args.database_url)
+        from django.core.management import call_command
+        from django.db.models import Value
+        from django.db.models.functions import Concat
+        from django.test.utils import override_settings, setup_test_environment
+
+        from cooperation.models import Cooperation
+        from cooperation.seed import seed_cooperations_load
+        from territories.services import reference_data_import
+
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        print(" ", reference_data_import().summary(), flush=True)
+        print(" ", seed_cooperations_load().summary(), flush=True)
+        setup_test_environment()
+        override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
+        for seed, size in enumerate(SIZES, start=2018):
+            # build_registry numbers its slugs from 0: keep the earlier ones apart.
+            Cooperation.objects.filter(slug__startswith="bench-").update(
+                slug=Concat(Value("earlier-"), "slug")
+            )
+            missing = size - Cooperation.objects.count()
+            print(f"Building {missing} more cooperations…", flush=True)
+            build_registry(missing, seed=seed)
+            if args.database_url.startswith("postgres"):
+                from django.db import connection
+
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
+            figures = measure()
+            print(json.dumps(figures), flush=True)
+            results["sizes"].append(figures)
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(args.database_url)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    for name in (f"network-{stamp}.json", "network-latest.json"):
+        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"Results written to {RESULTS.relative_to(ROOT)}/network-{stamp}.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,485 @@
+"""The registry at three sizes, each page against its hand-written SQL floor (issue 12).
+
+    .venv/bin/python bench/run.py sizes [--sizes 2000,20000,200000] [--requests 15]
+                                        [--large-requests 5] [--keep] [--reuse]
+
+1. Creates a throw-away PostgreSQL database (`cooperations_bench_sizes`, dropped at the end
+   unless --keep), migrates it, imports the shipped geography once and the seed's themes
+   (the seed's records are removed: the sizes are exact).
+2. For each size, smallest first: adds registry rows up to that size with COPY FROM — each
+   record published, led by a real métropole with two other real partners (3 partnerships),
+   1 to 3 themes and a source, as `bench/exports.py` writes them —, then `VACUUM ANALYZE`
+   and a new registry version (so that no cached facet count of the smaller size is read).
+3. Measures through Django's test client, DEBUG off, as an anonymous visitor, each request
+   interleaved with its floor (`bench/floors.py`: raw SQL through the same connection, the
+   least the page must do): 2 warm-up requests, then --requests timed ones (--large-requests
+   from 100,000 records up), median and p90:
+   - `/cooperations/` unfiltered (as served: its facet counts come from the cache after the
+     first request), unfiltered with the counts computed (the cache bypassed), `q=rennes`,
+     `theme=mobility&region=53` (two facets);
+   - `/api/v1/cooperations/` page 1 and page 50 (the last page if there are fewer);
+   - `/api/v1/territories/?page_size=100` page 1 and page 50.
+4. Reports each time as a ratio to its floor, and the growth from one size to the next
+   (time at the larger size / time at the smaller), against the growth of the registry.
+
+With --reuse (a database kept by --keep), rows are only added: a size smaller than the
+registry already there is skipped. Writes `bench/results/sizes-<UTC timestamp>.json` (and
+`sizes-latest.json`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import itertools
+import json
+import math
+import os
+import random
+import statistics
+import time
+from datetime import UTC, date, datetime
+from unittest import mock
+
+from run import RESULTS, ROOT, drop_database, machine, percentile, recreate_database, setup_django
+
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_sizes"
+DEFAULT_SIZES = "2000,20000,200000"
+LARGE = 100_000
+WARM_UP = 2
+TWO_FACETS = {"theme": ["mobility"], "region": ["53"]}
+SEARCH = "rennes"
+
+
+# Registry rows, added with COPY FROM ------------------------------------------------------
+
+
+class Grower:
+    """Adds synthetic records (as `exports.build_registry` writes them) from the current
+    highest primary key up to a given number of records."""
+
+    def __init__(self, seed: int = 2018):
+        from registry import DESCRIPTION, SUMMARY, candidate_partners
+
+        from cooperation.geography import containers_by_territory
+        from cooperation.models import Theme
+        from territories.text import normalize_search_text
+
+        self.rng = random.Random(seed)
+        candidates = candidate_partners()
+        self.metropolises = list(candidates)
+        self.pools = {
+            m: [t for t in dict.fromkeys(t for group in candidates[m] for t in group) if t != m]
+            for m in self.metropolises
+        }
+        self.containers = containers_by_territory(
+            {m.pk for m in self.metropolises} | {t.pk for pool in self.pools.values() for t in pool}
+        )
+        self.themes = list(Theme.objects.values_list("pk", flat=True))
+        self.relations = {}
+        # The record's own texts, normalised once (the partner names follow per record).
+        self.texts = normalize_search_text(f"{SUMMARY} {DESCRIPTION}")
+
+    def grow(self, start: int, end: int) -> dict:
+        from django.db import connection, transaction
+        from django.utils import timezone
+        from exports import COOPERATION_COLUMNS, FUNDING, GOVERNANCE, SOURCE_COLUMNS, _copy_rows
+        from registry import DESCRIPTION, SUMMARY
+
+        from cooperation.cache_version import registry_changed
+        from cooperation.geography import partner_relation
+        from cooperation.models import Cooperation, Partnership, Source
+        from territories.text import normalize_search_text
+
+        began = time.perf_counter()
+        rng = self.rng
+        now = timezone.now().isoformat()
+        coop_rows, partner_rows, link_rows, source_rows = [], [], [], []
+        for index in range(start, end):
+            pk = index + 1
+            metropolis = self.metropolises[index % len(self.metropolises)]
+            partners = rng.sample(self.pools[metropolis], 2)
+            year = rng.randint(2005, 2024)
+            title = f"Coopération n° {index} — {metropolis.name} et " + " / ".join(
+                p.name for p in partners
+            )
+            names = " ".join([title, *(p.name for p in [metropolis, *partners])])
+            search_text = f"{normalize_search_text(names)} {self.texts}"
+            coop_rows.append(
+                (
+                    *(pk, title[:300], f"bench-{index}", SUMMARY, DESCRIPTION, "charter"),
+                    *("active", date(year, rng.randint(1, 12), 1).isoformat()),
+                    *(rng.choice(["year", "month", "day"]), None, "", GOVERNANCE, ""),
+                    *(FUNDING, "", "", "", "t", "manual", "", "", metropolis.pk),
+                    *(search_text, now, now),
+                )
+            )
+            for position, territory in enumerate([metropolis, *partners]):
+                key = (territory.pk, metropolis.pk)
+                if key not in self.relations:
+                    self.relations[key] = partner_relation(territory, metropolis, self.containers)
+                role = "lead" if position == 0 else "partner"
+                partner_rows.append((pk, territory.pk, role, self.relations[key], position))
+            for theme in rng.sample(self.themes, rng.randint(1, 3)):
+                link_rows.append((pk, theme))
+            url = f"https://example.org/d/{index}"
+            source_rows.append((pk, f"Délibération ({index})", "", None, "", url, "", 0))
+        prepared = time.perf_counter() - began
+        table = {model: model._meta.db_table for model in (Cooperation, Partnership, Source)}
+        with transaction.atomic(), connection.cursor() as cursor:
+            _copy_rows(cursor, table[Cooperation], COOPERATION_COLUMNS, coop_rows)
+            _copy_rows(
+                cursor,
+                table[Partnership],
+                ["cooperation_id", "territory_id", "role", "relation", "position"],
+                partner_rows,
+            )
+            _copy_rows(
+                cursor,
+                Cooperation.themes.through._meta.db_table,
+                ["cooperation_id", "theme_id"],
+                link_rows,
+            )
+            _copy_rows(cursor, table[Source], SOURCE_COLUMNS, source_rows)
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table[Cooperation]}', 'id'), %s)",
+                [end],
+            )
+        copied = time.perf_counter() - began - prepared
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        registry_changed()  # COPY sends no signal: no cached count of the smaller registry
+        return {
+            "added": end - start,
+            "partnerships_added": len(partner_rows),
+            "prepare_s": round(prepared, 1),
+            "copy_s": round(copied, 1),
+            "total_s": round(time.perf_counter() - began, 1),
+        }
+
+
+# Timing -----------------------------------------------------------------------------------
+
+
+def cases(api_last_page: int) -> list[dict]:
+    """(label, URL, floor) of every measured request; the floors are called with no
+    argument."""
+    import floors
+
+    api_page = min(50, api_last_page)
+    return [
+        {
+            "key": "page",
+            "label": "/cooperations/ unfiltered (counts cached)",
+            "url": "/cooperations/",
+            "floor": lambda: floors.page_floor({}),
+        },
+        {
+            "key": "page_uncached",
+            "label": "/cooperations/ unfiltered (counts computed)",
+            "url": "/cooperations/",
+            "floor": lambda: floors.page_floor({}),
+            "no_cache": True,
+            "query": "",
+            "filters": {},
+        },
+        {
+            "key": "page_q",
+            "label": f"/cooperations/?q={SEARCH}",
+            "url": f"/cooperations/?q={SEARCH}",
+            "floor": lambda: floors.page_floor({"q": SEARCH}),
+            "query": f"q={SEARCH}",
+            "filters": {"q": SEARCH},
+        },
+        {
+            "key": "page_two_facets",
+            "label": "/cooperations/?theme=mobility&region=53",
+            "url": "/cooperations/?theme=mobility&region=53",
+            "floor": lambda: floors.page_floor(TWO_FACETS),
+            "query": "theme=mobility&region=53",
+            "filters": TWO_FACETS,
+        },
+        {
+            "key": "api",
+            "label": "/api/v1/cooperations/ page 1",
+            "url": "/api/v1/cooperations/",
+            "floor": lambda: floors.cooperation_api_floor(1),
+            "api": True,
+        },
+        {
+            "key": "api_page_50",
+            "label": f"/api/v1/cooperations/ page {api_page}",
+            "url": f"/api/v1/cooperations/?page={api_page}",
+            "floor": lambda: floors.cooperation_api_floor(api_page),
+            "api": True,
+            "page": api_page,
+        },
+        {
+            "key": "territories",
+            "label": "/api/v1/territories/?page_size=100 page 1",
+            "url": "/api/v1/territories/?page_size=100",
+            "floor": lambda: floors.territory_api_floor(1),
+            "api": True,
+        },
+        {
+            "key": "territories_page_50",
+            "label": "/api/v1/territories/?page_size=100 page 50",
+            "url": "/api/v1/territories/?page_size=100&page=50",
+            "floor": lambda: floors.territory_api_floor(50),
+            "api": True,
+        },
+    ]
+
+
+def facets_match_floor(query: str, filters: dict) -> bool:
+    """Whether the page's facet counts (computed, not cached) equal the floor's."""
+    import floors
+    from django.http import QueryDict
+
+    from cooperation.facets import facets_for
+    from cooperation.filters import CooperationFilterSet
+    from cooperation.models import Cooperation, Theme
+    from territories.models import Territory
+
+    with mock.patch("cooperation.facets.cache", _dummy_cache()):
+        page = facets_for(
+            CooperationFilterSet(QueryDict(query), queryset=Cooperation.objects.visible_to(None))
+        )
+    floor = floors.page_floor(filters)["facets"]
+    codes = dict(Theme.objects.values_list("pk", "code"))
+    codes_by_kind = {"theme": codes, "metropolis": None, "region": None}
+    for name, facet in page.items():
+        counted = floor[name]
+        if name in codes_by_kind:
+            keys = codes_by_kind[name] or dict(
+                Territory.objects.filter(pk__in=list(counted)).values_list("pk", "code")
+            )
+            counted = {keys[key]: count for key, count in counted.items()}
+        if {o.value: o.count for o in facet.options if o.count} != counted:
+            return False
+    return True
+
+
+def _dummy_cache():
+    from django.core.cache.backends.dummy import DummyCache
+
+    return DummyCache("dummy", {})
+
+
+def timed(call) -> float:
+    began = time.perf_counter()
+    call()
+    return (time.perf_counter() - began) * 1000
+
+
+def measure(case: dict, requests: int) -> dict:
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT="application/json" if case.get("api") else "text/html")
+    patch = (
+        mock.patch("cooperation.facets.cache", _dummy_cache())
+        if case.get("no_cache")
+        else contextlib.nullcontext()
+    )
+    with patch:
+        for _ in range(WARM_UP):
+            response = client.get(case["url"])
+            floor = case["floor"]()
+        if response.status_code != 200:
+            return {
+                "label": case["label"],
+                "url": case["url"],
+                "status": response.status_code,
+                "error": response.content[:300].decode("utf-8", "replace"),
+            }
+        count = response.json().get("count") if case.get("api") else None
+        pages, floors = [], []
+        for _ in range(requests):  # interleaved, so that both see the same load
+            pages.append(timed(lambda: client.get(case["url"])))
+            floors.append(timed(case["floor"]))
+    median, floor_median = statistics.median(pages), statistics.median(floors)
+    row = {
+        "label": case["label"],
+        "url": case["url"],
+        "status": 200,
+        "requests": requests,
+        "median_ms": round(median, 1),
+        "p90_ms": round(percentile(pages, 0.9), 1),
+        "floor_median_ms": round(floor_median, 1),
+        "floor_p90_ms": round(percentile(floors, 0.9), 1),
+        "ratio": round(median / floor_median, 2),
+        "floor_count": floor["count"],
+    }
+    if "filters" in case:
+        row["facets_match_floor"] = facets_match_floor(case["query"], case["filters"])
+    if count is not None:
+        row["count"] = count
+        row["count_matches_floor"] = count == floor["count"]
+    return row
+
+
+def measure_size(requests: int) -> dict:
+    from django.db import connections
+
+    from cooperation.models import Cooperation, Partnership
+
+    published = Cooperation.objects.published().count()
+    result = {
+        "records": Cooperation.objects.count(),
+        "published": published,
+        "partnerships": Partnership.objects.count(),
+        "requests": requests,
+        "load_before": [round(value, 2) for value in os.getloadavg()],
+        "rows": {},
+    }
+    for case in cases(max(1, math.ceil(published / 50))):
+        print(f"    {case['label']}", flush=True)
+        result["rows"][case["key"]] = measure(case, requests)
+        connections.close_all()
+    result["load_after"] = [round(value, 2) for value in os.getloadavg()]
+    return result
+
+
+def growth(results: list[dict]) -> list[dict]:
+    """Time at each size over time at the size before, for the page and its floor."""
+    steps = []
+    for smaller, larger in itertools.pairwise(results):
+        step = {
+            "from": smaller["records"],
+            "to": larger["records"],
+            "records_factor": round(larger["records"] / smaller["records"], 1),
+            "rows": {},
+        }
+        for key, row in larger["rows"].items():
+            before = smaller["rows"].get(key, {})
+            if "median_ms" in row and "median_ms" in before:
+                step["rows"][key] = {
+                    "page": round(row["median_ms"] / before["median_ms"], 2),
+                    "floor": round(row["floor_median_ms"] / before["floor_median_ms"], 2),
+                }
+        steps.append(step)
+    return steps
+
+
+# Report -----------------------------------------------------------------------------------
+
+
+def _same(row: dict) -> str:
+    checks = [row[key] for key in ("facets_match_floor", "count_matches_floor") if key in row]
+    return ("yes" if all(checks) else "NO") if checks else ""
+
+
+def print_report(results: dict) -> None:
+    info = results["machine"]
+    print(f"\n{info['cpu']}, {info['cores']} cores, {info['database']}, {info['date']}")
+    print(f"git {info['git_commit']}")
+    sizes = results["sizes"]
+    for size in sizes:
+        print(
+            f"\n{size['records']:,} records ({size['published']:,} published, "
+            f"{size['partnerships']:,} partnerships); {size['requests']} timed requests each; "
+            f"load average {size['load_before'][0]} → {size['load_after'][0]}"
+        )
+        print(f"  {'request':<46}{'median':>9}{'p90':>9}{'floor':>9}{'ratio':>7}{'same':>7}")
+        for row in size["rows"].values():
+            if "error" in row:
+                print(f"  {row['label']:<46}  ERROR {row['status']}: {row['error'][:60]}")
+                continue
+            print(
+                f"  {row['label']:<46}{row['median_ms']:>9.1f}{row['p90_ms']:>9.1f}"
+                f"{row['floor_median_ms']:>9.1f}{row['ratio']:>6.2f}x{_same(row):>7}"
+            )
+    for step in results["growth"]:
+        print(
+            f"\nGrowth {step['from']:,} → {step['to']:,} records "
+            f"(x{step['records_factor']}): page median and floor median"
+        )
+        for key, values in step["rows"].items():
+            label = sizes[-1]["rows"][key]["label"]
+            print(f"  {label:<46}{values['page']:>8.2f}x{values['floor']:>8.2f}x")
+    print(
+        "\n(ms; ratio = page median / floor median, measured interleaved in the same run; "
+        "same: the page's count and facet counts equal the floor's)"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma-separated record counts")
+    parser.add_argument("--requests", type=int, default=15, help="timed requests per URL")
+    parser.add_argument(
+        "--large-requests",
+        type=int,
+        default=5,
+        help=f"timed requests per URL from {LARGE:,} records up",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
+    args = parser.parse_args(argv)
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    if not args.database_url.startswith("postgres"):
+        raise SystemExit("The sizes bench needs PostgreSQL (it writes with COPY).")
+
+    # The anonymous API quota would answer 429 long before the end of the run.
+    os.environ["API_ANON_RATE"] = "1000000/hour"
+    if not args.reuse:
+        print(f"Bench database: {args.database_url} (created now, dropped at the end)")
+        recreate_database(args.database_url)
+    try:
+        setup_django(args.database_url)
+        from django.core.management import call_command
+        from django.test.utils import override_settings, setup_test_environment
+        from registry import PLAIN_STATIC_STORAGES
+
+        from cooperation.models import Cooperation
+
+        results = {"machine": machine(args.database_url), "sizes": [], "build": []}
+        results["machine"]["load_average"] = [round(value, 2) for value in os.getloadavg()]
+        if not args.reuse:
+            from cooperation.seed import seed_cooperations_load
+            from territories.services import reference_data_import
+
+            call_command("migrate", verbosity=0)
+            call_command("createcachetable", verbosity=0)
+            print("Importing the reference geography…", flush=True)
+            began = time.perf_counter()
+            print(" ", reference_data_import().summary())
+            print(" ", seed_cooperations_load().summary())
+            Cooperation.objects.all().delete()  # the sizes are exact
+            results["geography_s"] = round(time.perf_counter() - began, 1)
+        setup_test_environment()
+        override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
+        grower = Grower()
+        for size in sizes:
+            current = Cooperation.objects.order_by("-pk").values_list("pk", flat=True).first()
+            current = current or 0
+            if current > size:
+                print(f"Skipping {size:,} records: the registry already has {current:,}.")
+                continue
+            if current < size:
+                print(f"Adding records {current + 1:,} to {size:,} with COPY…", flush=True)
+                built = grower.grow(current, size)
+                print(f"  {built}", flush=True)
+                results["build"].append({"size": size, **built})
+            requests = args.large_requests if size >= LARGE else args.requests
+            print(f"Timing at {size:,} records ({requests} requests each)…", flush=True)
+            results["sizes"].append(measure_size(requests))
+        results["growth"] = growth(results["sizes"])
+    finally:
+        if not args.keep:
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(args.database_url)
+
+    print_report(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    for name in (f"sizes-{stamp}.json", "sizes-latest.json"):
+        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(f"\nResults written to {RESULTS.relative_to(ROOT)}/sizes-{stamp}.json")
+
+
+if __name__ == "__main__":
+    main()
