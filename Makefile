@@ -1,4 +1,5 @@
-# Two entry points: `make demo` (SQLite, full reference data, http://127.0.0.1:8000)
+# Two entry points: `make demo` (SQLite, full reference data, task worker and
+# http://127.0.0.1:8000; Ctrl-C stops both)
 # and `make test` (lint, migrations check, OpenAPI validation, pytest incl. browser tests).
 PYTHON ?= python3
 VENV := .venv
@@ -7,23 +8,19 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test install lint format migrations-check schema-check pytest chromium messages bench clean
+.PHONY: demo test install lint format migrations-check schema-check pytest fuzz chromium messages bench backup restore clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/pip install --quiet -c requirements.lock -e ".[dev,geo]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
-demo: $(STAMP)
-	$(MANAGE) migrate --noinput
-	$(MANAGE) import_territories
-	$(MANAGE) load_seed_cooperations
-	$(MANAGE) load_questionnaire surveys/questionnaires/census-v1.json
-	$(MANAGE) setup_demo_survey
-	$(MANAGE) runserver 127.0.0.1:8000
+# The steps are in scripts/demo.sh, which numbers them as it goes ([1/7] …).
+demo:
+	@bash scripts/demo.sh $(BIN)/python
 
 test: $(STAMP) chromium lint migrations-check schema-check pytest
 
@@ -47,9 +44,22 @@ schema-check: $(STAMP)
 pytest: $(STAMP)
 	CHROMIUM_PATH="$(CHROMIUM)" $(BIN)/pytest $(PYTEST_ARGS)
 
+# The API fuzzer alone (docs/testing.md); FUZZ_EXAMPLES=1000 runs it longer.
+fuzz: $(STAMP)
+	$(BIN)/pytest -m fuzz $(PYTEST_ARGS)
+
 messages: $(STAMP)
-	$(MANAGE) makemessages -l fr -l en --ignore=.venv --ignore=staticfiles --ignore=bench
+	$(MANAGE) makemessages -l en --no-location --ignore=.venv --ignore=staticfiles --ignore=bench
 	$(MANAGE) compilemessages --ignore=.venv
+
+# A backup of the database named by DATABASE_URL (SQLite by default) into backups/;
+# `make restore FILE=backups/<file>` puts one back (after a confirmation).
+backup: $(STAMP)
+	$(MANAGE) backup --directory backups
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/<file>"; exit 2; }
+	$(MANAGE) restore "$(FILE)"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
