@@ -19,7 +19,7 @@ from .exports import network_payload
 from .graph import CACHE_SECONDS, network_build
 
 # Parameters that change how the network is shown, not which network it is.
-PRESENTATION_PARAMETERS = {"sort", "page", "format"}
+PRESENTATION_PARAMETERS = {"sort", "page", "format", "vue"}
 
 
 def is_staff(user) -> bool:

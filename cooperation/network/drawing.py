@@ -25,17 +25,35 @@ LAYOUT_SEED = 2018
 def network_drawing(network: Network, *, max_nodes: int = MAX_NODES) -> dict | None:
     """Positions of the (at most `max_nodes`) most connected territories and the edges
     between them, in SVG user units; None for an empty network."""
-    territories = network.territories
-    if not territories:
+    graph = shown_graph(network, max_nodes)
+    if not graph:
         return None
-    ranked = sorted(
-        territories.values(), key=lambda t: (-t.weighted_degree, -t.cooperations, t.name)
-    )
-    shown = {t.id for t in ranked[:max_nodes]}
-    graph = network.graph.subgraph(shown)
     points, height = _packed_layout(graph)
+    return {
+        "width": WIDTH,
+        "height": height,
+        "nodes": node_items(network, graph, points, WIDTH),
+        "edges": edge_items(graph, points),
+        "shown": len(graph),
+        "total": len(network.territories),
+    }
+
+
+def shown_graph(network: Network, max_nodes: int = MAX_NODES):
+    """The subgraph of the (at most `max_nodes`) most connected territories: what both
+    views of the network (this drawing and the map) draw."""
+    ranked = sorted(
+        network.territories.values(),
+        key=lambda t: (-t.weighted_degree, -t.cooperations, t.name),
+    )
+    return network.graph.subgraph(t.id for t in ranked[:max_nodes])
+
+
+def edge_items(graph, points: dict) -> list[dict]:
+    """The edges of `graph` whose two ends have a position in `points`: width by weight
+    (relative to the heaviest edge of `graph`), style by reciprocity."""
     heaviest = max((d["weight"] for _, _, d in graph.edges(data=True)), default=1)
-    edges = [
+    return [
         {
             "x1": points[a][0],
             "y1": points[a][1],
@@ -45,9 +63,18 @@ def network_drawing(network: Network, *, max_nodes: int = MAX_NODES) -> dict | N
             "reciprocity": data.get("reciprocity", Reciprocity.REGISTRY_ONLY.value),
         }
         for a, b, data in sorted(graph.edges(data=True))
+        if a in points and b in points
     ]
+
+
+def node_items(network: Network, graph, points: dict, width: float) -> list[dict]:
+    """The territories of `graph` that have a position in `points`, métropoles last (drawn
+    on top), each with its radius (by degree), the side of its name and its page."""
+    territories = network.territories
     nodes = []
     for key in sorted(graph, key=lambda k: (territories[k].is_metropolis, k)):
+        if key not in points:
+            continue
         territory = territories[key]
         x, y = points[key]
         nodes.append(
@@ -57,20 +84,13 @@ def network_drawing(network: Network, *, max_nodes: int = MAX_NODES) -> dict | N
                 "y": y,
                 "r": round(3 + 1.5 * math.sqrt(territory.degree), 1),
                 # Names on the right-hand side end at their node, so none is cut off.
-                "anchor": "end" if x > WIDTH * 0.7 else "start",
+                "anchor": "end" if x > width * 0.7 else "start",
                 "url": reverse(
                     "territories:detail", kwargs={"kind": territory.kind, "code": territory.code}
                 ),
             }
         )
-    return {
-        "width": WIDTH,
-        "height": height,
-        "nodes": nodes,
-        "edges": edges,
-        "shown": len(nodes),
-        "total": len(territories),
-    }
+    return nodes
 
 
 def _packed_layout(graph) -> tuple[dict, int]:

@@ -21,6 +21,7 @@ from ..reciprocity import Reciprocity
 from .caching import network_document, selection_cache_key
 from .drawing import network_drawing
 from .exports import FORMATS, network_file
+from .geomap import contours_loaded, network_map
 from .graph import network_build
 
 # The filters offered on the page (any other filter of the FilterSet still applies when
@@ -45,6 +46,13 @@ EXPORT_LABELS = (
     ("graphml", _("GraphML")),
     ("json", _("JSON")),
 )
+
+
+# The two views of the network, chosen by `?vue=`: on the map of France (the default when
+# contours are loaded) or as a graph laid out by forces.
+VIEW_PARAMETER = "vue"
+MAP_VIEW, GRAPH_VIEW = "carte", "graphe"
+VIEW_LABELS = ((MAP_VIEW, _("Carte")), (GRAPH_VIEW, _("Graphe")))
 
 
 def network_selection(request) -> CooperationFilterSet:
@@ -96,6 +104,32 @@ def reciprocity_rows(network) -> list[dict]:
     ]
 
 
+def network_views(request, network) -> dict:
+    """The view of `network` that `?vue=` asks for — the map by default when contours are
+    loaded — and the links between the views. Only the chosen view is computed; the map
+    falls back to the graph when none of the drawn territories has a contour
+    (`map_unavailable`), and without any contour the page shows the graph only."""
+    loaded = contours_loaded()
+    asked = request.GET.get(VIEW_PARAMETER)
+    geomap = network_map(network) if loaded and asked != GRAPH_VIEW else None
+    view = MAP_VIEW if geomap else GRAPH_VIEW
+    map_unavailable = loaded and asked != GRAPH_VIEW and geomap is None
+    links = []
+    if loaded and not map_unavailable:
+        query = request.GET.copy()
+        for value, label in VIEW_LABELS:
+            query[VIEW_PARAMETER] = value
+            links.append({"value": value, "label": label, "url": f"?{query.urlencode()}#network-drawing-title"})
+    return {
+        "view": view,
+        "view_links": links,
+        "contours_loaded": loaded,
+        "map_unavailable": map_unavailable,
+        "geomap": geomap,
+        "drawing": network_drawing(network) if view == GRAPH_VIEW else None,
+    }
+
+
 class NetworkView(TemplateView):
     template_name = "cooperation/network.html"
 
@@ -114,13 +148,15 @@ class NetworkView(TemplateView):
             page = paginated(
                 Paginator(rows, TABLE_PAGE_SIZE).get_page(self.request.GET.get("page"))
             )
-            query = self.request.GET.urlencode()
+            selection = self.request.GET.copy()
+            selection.pop(VIEW_PARAMETER, None)
+            query = selection.urlencode()
+            context.update(network_views(self.request, network))
             context.update(
                 network=network,
                 rows=page.object_list,
                 page_obj=page,
                 sort_headers=sort_headers(sort),
-                drawing=network_drawing(network),
                 components=network.components,
                 reciprocity_rows=reciprocity_rows(network),
                 bridges=network.bridges,

@@ -40,7 +40,8 @@ class MapItem:
     hidden from assistive technologies, drawn first in the given order. Labelled or linked
     items are drawn above, by `layer`, then the largest first, so that a région never hides
     the EPCI inside it. `marker` adds a dot at the representative point of a shape too
-    small to see or to click."""
+    small to see or to click; `point_only` draws nothing but that dot (its outline is not
+    even read), for maps where territories are places, such as the network's."""
 
     territory_id: int
     css: str
@@ -48,6 +49,7 @@ class MapItem:
     href: str = ""
     marker: bool = False
     layer: int = 0
+    point_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class SvgShape:
     label: str = ""
     href: str = ""
     marker: tuple[float, float] | None = None
+    territory_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ def build_map(
     for item in drawn:
         project = frames[zones[item.territory_id]][1]
         box, point = measures[item.territory_id]
-        d = path_data(json.loads(outlines[item.territory_id]), project)
+        d = "" if item.point_only else path_data(json.loads(outlines[item.territory_id]), project)
         marker = None
         foreground = bool(item.label or item.href)
         if (item.marker or foreground) and not d:  # too small to draw: a dot stands for it
@@ -160,6 +163,7 @@ def build_map(
             label=item.label,
             href=item.href,
             marker=marker,
+            territory_id=item.territory_id,
         )
         (result.shapes if foreground else result.background).append(shape)
     return result
@@ -182,10 +186,17 @@ def _level(box) -> str:
 
 
 def _outlines(items, zones, levels) -> dict[int, str]:
-    """Each item's outline at the level of its zone: one query per level used."""
+    """Each item's outline at the level of its zone (none for a point): one query per level
+    used."""
     outlines: dict[int, str] = {}
     for level in set(levels.values()):
-        ids = [item.territory_id for item in items if levels[zones[item.territory_id]] == level]
+        ids = [
+            item.territory_id
+            for item in items
+            if levels[zones[item.territory_id]] == level and not item.point_only
+        ]
+        if not ids:
+            continue
         outlines.update(
             TerritoryGeometry.objects.filter(territory_id__in=ids).values_list(
                 "territory_id", f"outline_{level}"
