@@ -119,7 +119,13 @@ def network_views(request, network) -> dict:
         query = request.GET.copy()
         for value, label in VIEW_LABELS:
             query[VIEW_PARAMETER] = value
-            links.append({"value": value, "label": label, "url": f"?{query.urlencode()}#network-drawing-title"})
+            links.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "url": f"?{query.urlencode()}#network-drawing-title",
+                }
+            )
     return {
         "view": view,
         "view_links": links,
