@@ -138,3 +138,46 @@ def test_edges_show_which_cooperations_both_territories_declared(page, live_serv
         ]
     )
     assert_accessible(page)
+
+
+def test_switch_between_the_map_and_the_graph_and_follow_a_node(
+    page, live_server, records, brittany
+):
+    """With contours loaded, /reseau/ opens on the map of France; the « Graphe » link shows
+    the drawing laid out by forces and « Carte » comes back; a node of the map is a link
+    reached with the keyboard. The Finistère has no contour here: it is listed under the
+    map."""
+    import shapely
+
+    from tests.cooperation.test_network_map import place_at
+    from tests.territories.geometry_fixtures import give_contour
+
+    give_contour(brittany["bretagne"], shapely.box(-5.2, 47.2, -1.0, 48.9))
+    place_at(brittany["brest_metropole"], -4.5, 48.4)
+    place_at(brittany["quimper_agglo"], -4.1, 48.0)
+    place_at(brittany["saint_etienne_metropole"], 4.4, 45.45)
+
+    page.goto(live_server.url + "/reseau/")
+    views = page.get_by_role("navigation", name="Choix de la vue du réseau")
+    expect(views.get_by_role("link", name="Carte")).to_have_attribute("aria-current", "true")
+    figure = page.locator("figure.portal-network--map")
+    expect(figure.locator("a.portal-network__node")).to_have_count(3)
+    expect(page.locator("#network-unplaced")).to_contain_text("Finistère")
+    assert_accessible(page)
+
+    views.get_by_role("link", name="Graphe").click()
+    expect(page).to_have_url(re.compile(r".*/reseau/\?vue=graphe#network-drawing-title$"))
+    expect(page.locator("figure.portal-network--map")).to_have_count(0)
+    expect(page.locator("figure.portal-network a.portal-network__node")).to_have_count(4)
+    page.get_by_role("navigation", name="Choix de la vue du réseau").get_by_role(
+        "link", name="Carte"
+    ).click()
+    expect(page).to_have_url(re.compile(r".*/reseau/\?vue=carte#network-drawing-title$"))
+
+    node = page.locator("figure.portal-network--map a.portal-network__node").filter(
+        has_text="CA Quimper Bretagne Occidentale"
+    )
+    node.focus()
+    expect(node).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("CA Quimper Bretagne Occidentale")
