@@ -1,6 +1,6 @@
 """Benchmark of the network of territories (cooperation/network/) at 2,000 and 20,000 records.
 
-    .venv/bin/python bench/network.py [--database-url URL] [--keep]
+    .venv/bin/python bench/network.py [--database-url URL] [--keep] [--geometry] [--sizes N …]
 
 1. Creates a throw-away database (PostgreSQL by default, `cooperations_bench_network`;
    dropped at the end unless --keep), migrates it, imports the shipped reference geography,
@@ -13,7 +13,12 @@
      betweenness alone beside it (exact up to 1,000 territories, sampled beyond);
    - the ratio of the whole build to the raw fetch;
    - /reseau/ through Django's test client (first request, measures computed), then
-     /api/v1/network/ and /reseau/ again (measures from the cache).
+     /api/v1/network/ and /reseau/ again (measures from the cache);
+   - the two views of the page (`?vue=graphe`, `?vue=carte`, measures from the cache) and
+     the drawing and the map alone (`network_drawing`, `network_map`, median of 3). With
+     `--geometry` the contours are imported first (`geometry_import`, a minute or two),
+     so that the map has something to place; without, the map view falls back to the
+     graph.
 
 Writes `bench/results/network-<timestamp>.json` (and `network-latest.json`).
 """
@@ -65,6 +70,7 @@ def measure() -> dict:
     page_s, page = timed(client.get, "/reseau/")
     api_s, api = timed(client.get, "/api/v1/network/")  # the measures are cached by now
     page_again_s, _ = timed(client.get, "/reseau/")
+    views = view_timings(client, network)
     fetch, graph = statistics.median(fetches), statistics.median(graphs)
     return {
         "records": Cooperation.objects.count(),
@@ -84,6 +90,32 @@ def measure() -> dict:
         "api_s": round(api_s, 3),
         "api_status": api.status_code,
         "api_bytes": len(api.content),
+        **views,
+    }
+
+
+def view_timings(client, network) -> dict:
+    """The graph and the map of `network` alone, and the page in each view (the measures
+    already cached): medians of RUNS."""
+    from cooperation.network.drawing import network_drawing
+    from cooperation.network.geomap import network_map
+
+    drawing_s = statistics.median(timed(network_drawing, network)[0] for _ in range(RUNS))
+    map_runs = [timed(network_map, network) for _ in range(RUNS)]
+    geomap = map_runs[-1][1]
+    pages = {}
+    for view in ("graphe", "carte"):
+        runs = [timed(client.get, f"/reseau/?vue={view}") for _ in range(RUNS)]
+        pages[view] = (statistics.median(t for t, _ in runs), len(runs[-1][1].content))
+    return {
+        "drawing_s": round(drawing_s, 3),
+        "map_s": round(statistics.median(t for t, _ in map_runs), 3),
+        "map_placed": len(geomap["nodes"]) if geomap else 0,
+        "map_unplaced": len(geomap["unplaced"]) if geomap else 0,
+        "page_graph_view_s": round(pages["graphe"][0], 3),
+        "page_graph_view_bytes": pages["graphe"][1],
+        "page_map_view_s": round(pages["carte"][0], 3),
+        "page_map_view_bytes": pages["carte"][1],
     }
 
 
@@ -91,6 +123,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
+    parser.add_argument(
+        "--geometry", action="store_true", help="import the contours (for the map view)"
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=SIZES, help="records")
     args = parser.parse_args(argv)
     print(f"Bench database: {args.database_url} (created now, dropped at the end)")
     recreate_database(args.database_url)
@@ -110,10 +146,15 @@ def main(argv: list[str] | None = None) -> None:
         call_command("migrate", verbosity=0)
         call_command("createcachetable", verbosity=0)
         print(" ", reference_data_import().summary(), flush=True)
+        if args.geometry:
+            from territories.geometry.services import geometry_import
+
+            print(" ", geometry_import().summary(), flush=True)
         print(" ", seed_cooperations_load().summary(), flush=True)
         setup_test_environment()
         override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
-        for seed, size in enumerate(SIZES, start=2018):
+        results["geometry"] = args.geometry
+        for seed, size in enumerate(args.sizes, start=2018):
             # build_registry numbers its slugs from 0: keep the earlier ones apart.
             Cooperation.objects.filter(slug__startswith="bench-").update(
                 slug=Concat(Value("earlier-"), "slug")

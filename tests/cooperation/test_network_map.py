@@ -22,6 +22,7 @@ from cooperation.services import PartnerInput, cooperation_create
 from territories.models import TerritoryCategory, TerritoryGeometry, TerritoryKind
 from tests.factories import TerritoryFactory
 from tests.territories.geometry_fixtures import give_contour
+from tests.territories.geometry_fixtures import give_contour_at as place_at
 
 PAGE_URL = reverse("cooperation:network")
 B, Q, P = "epci:242900314", "epci:242900694", "grouping:PAYS-COB"
@@ -36,13 +37,6 @@ MAP_QUERIES = 4
 
 def public_network():
     return network_build(Cooperation.objects.published())
-
-
-def place_at(territory, lon: float, lat: float, half: float = 0.1):
-    """A rectangular contour around (lon, lat), whose representative point is then set
-    to exactly (lon, lat)."""
-    give_contour(territory, shapely.box(lon - half, lat - half, lon + half, lat + half))
-    TerritoryGeometry.objects.filter(territory=territory).update(point_lon=lon, point_lat=lat)
 
 
 @pytest.fixture

@@ -149,8 +149,8 @@ def test_switch_between_the_map_and_the_graph_and_follow_a_node(
     map."""
     import shapely
 
-    from tests.cooperation.test_network_map import place_at
     from tests.territories.geometry_fixtures import give_contour
+    from tests.territories.geometry_fixtures import give_contour_at as place_at
 
     give_contour(brittany["bretagne"], shapely.box(-5.2, 47.2, -1.0, 48.9))
     place_at(brittany["brest_metropole"], -4.5, 48.4)

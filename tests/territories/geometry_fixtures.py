@@ -128,3 +128,12 @@ def give_contour(territory, geometry: shapely.Geometry, *, source: str = "tests"
 
     (values,) = measures([geometry])
     return TerritoryGeometry.objects.create(territory=territory, source=source, **values._asdict())
+
+
+def give_contour_at(territory, lon: float, lat: float, half: float = 0.1):
+    """A square contour around (lon, lat) whose representative point is then set to
+    exactly (lon, lat): for tests about where territories are placed."""
+    from territories.models import TerritoryGeometry
+
+    give_contour(territory, shapely.box(lon - half, lat - half, lon + half, lat + half))
+    TerritoryGeometry.objects.filter(territory=territory).update(point_lon=lon, point_lat=lat)
