@@ -67,9 +67,17 @@ def edge_items(graph, points: dict) -> list[dict]:
     ]
 
 
-def node_items(network: Network, graph, points: dict, width: float) -> list[dict]:
+def node_radius(degree: int) -> float:
+    """A node's radius in the drawing: its area grows with its degree."""
+    return round(3 + 1.5 * math.sqrt(degree), 1)
+
+
+def node_items(
+    network: Network, graph, points: dict, width: float, *, radius=node_radius
+) -> list[dict]:
     """The territories of `graph` that have a position in `points`, métropoles last (drawn
-    on top), each with its radius (by degree), the side of its name and its page."""
+    on top), each with its radius (by degree), its page, and, for a métropole, its name
+    beside it (`label`, offset by `dx`, `dy`, on the side given by `anchor`)."""
     territories = network.territories
     nodes = []
     for key in sorted(graph, key=lambda k: (territories[k].is_metropolis, k)):
@@ -77,14 +85,19 @@ def node_items(network: Network, graph, points: dict, width: float) -> list[dict
             continue
         territory = territories[key]
         x, y = points[key]
+        r = radius(territory.degree)
+        # Names on the right-hand side end at their node, so none is cut off.
+        anchor = "end" if x > width * 0.7 else "start"
         nodes.append(
             {
                 "territory": territory,
                 "x": x,
                 "y": y,
-                "r": round(3 + 1.5 * math.sqrt(territory.degree), 1),
-                # Names on the right-hand side end at their node, so none is cut off.
-                "anchor": "end" if x > width * 0.7 else "start",
+                "r": r,
+                "label": territory.is_metropolis,
+                "anchor": anchor,
+                "dx": -r if anchor == "end" else r,
+                "dy": -r,
                 "url": reverse(
                     "territories:detail", kwargs={"kind": territory.kind, "code": territory.code}
                 ),

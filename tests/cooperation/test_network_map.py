@@ -208,3 +208,54 @@ def test_map_view_query_count_does_not_grow_with_the_network(
         response = client.get(PAGE_URL, {"theme": "mobility"})
     assert response.context["view"] == "carte"
     assert len(response.context["geomap"]["nodes"]) == partners
+
+
+def test_metropolis_names_on_the_map_never_overlap():
+    """Five métropoles at the same place: the four sides of the node take a name each, the
+    most connected first; the fifth name is left out (its node keeps its title)."""
+    from types import SimpleNamespace
+
+    from cooperation.network.geomap import _labelled
+
+    nodes = [
+        {
+            "territory": SimpleNamespace(name=f"Métropole {degree}", degree=degree),
+            "x": 400.0,
+            "y": 300.0,
+            "r": 5.0,
+            "label": True,
+        }
+        for degree in (1, 5, 4, 3, 2)
+    ]
+    sides = {
+        n["territory"].degree: (n["anchor"], n["dy"] > 0) if n["label"] else None
+        for n in _labelled(nodes, 800, 600)
+    }
+    assert sides == {
+        5: ("start", False),
+        4: ("end", False),
+        3: ("start", True),
+        2: ("end", True),
+        1: None,
+    }
+
+
+def test_names_stay_within_the_map():
+    from types import SimpleNamespace
+
+    from cooperation.network.geomap import _labelled
+
+    (node,) = _labelled(
+        [
+            {
+                "territory": SimpleNamespace(name="Métropole au bord", degree=1),
+                "x": 795.0,
+                "y": 5.0,
+                "r": 3.0,
+                "label": True,
+            }
+        ],
+        800,
+        600,
+    )
+    assert (node["anchor"], node["dy"] > 0) == ("end", True)
