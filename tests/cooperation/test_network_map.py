@@ -147,6 +147,10 @@ def test_the_map_is_the_default_view_when_contours_are_loaded(client, contours):
     assert content.count('class="portal-network__node') == 4
     assert "<title>Brest Métropole — 4 partenaire(s), 2 coopération(s)</title>" in content
     assert 'class="portal-map__shape--context"' in content  # the régions
+    # Plain SVG that the Content-Security-Policy allows: no style attribute, no script.
+    figure = content[content.index('<figure class="portal-network portal-network--map"') :]
+    figure = figure[: figure.index("</figure>")]
+    assert "style=" not in figure and "<script" not in figure and "on" + "click" not in figure
     assertContains(response, "2 territoires sans contour ne sont pas placés sur la carte")
     assertContains(response, 'href="/territoires/foreign/IE-CORK/"')
     # The switch: the map is current, the graph a link carrying the selection.
