@@ -5,90 +5,14 @@ reviewers' campaign pages."""
 
 import re
 
-import pytest
 from django.urls import reverse
 
-from cooperation.models import Cooperation
-from surveys.mapping import entry_from_cooperation
-from surveys.models import Promotion, ResponseStatus
-from surveys.services import response_open, response_save, response_submit, response_validate
-from tests.fixtures.surveys import complete_answers, make_campaign
+from surveys.models import Promotion
+from surveys.services import response_validate
+from tests.fixtures.surveys import CAMPAIGN_RECORD_TITLE as NEW_TITLE
 
 STATISTICS = "/statistiques/"
 API = "/api/v1/statistics/"
-NEW_TITLE = "Contrat de réciprocité Brest - Quimper, volet alimentation"
-
-
-def submit(campaign, territory, officer, entries):
-    response = response_open(campaign=campaign, territory=territory, user=officer)
-    answers = complete_answers()
-    answers["cooperations"] = entries
-    response = response_save(
-        response=response, answers=answers, version=response.version, user=officer
-    )
-    return response_submit(response=response, user=officer)
-
-
-def prefilled(record, territory, **changes):
-    entry = entry_from_cooperation(record, territory=territory)
-    entry.update(changes)
-    return entry
-
-
-@pytest.fixture
-def census_round(census, brittany, registry, make_user, reviewer):
-    """A campaign to Brest, Saint-Étienne and Quimper, and an empty second campaign:
-
-    - Brest's response, validated, creates a record (Brest and Quimper, on mobility);
-    - Saint-Étienne's response, validated, updates its pole (`saint_etienne_pole`);
-    - Quimper's response, submitted and not validated, would update `brest_quimper`.
-    """
-    b = brittany
-    campaign = make_campaign(
-        census,
-        [b["brest_metropole"], b["saint_etienne_metropole"], b["quimper_agglo"]],
-        title="Recensement 2026",
-    )
-    other = make_campaign(census, [b["brest_metropole"]], title="Vague d’essai")
-    officers = {
-        name: make_user(name, territories=[b[name]])
-        for name in ("brest_metropole", "saint_etienne_metropole", "quimper_agglo")
-    }
-    new_entry = {
-        "_entry": "c1",
-        "coop_title": NEW_TITLE,
-        "coop_partners": ["epci:242900694"],
-        "coop_instrument": "reciprocity_contract",
-        "coop_themes": ["mobility"],
-        "coop_status": "active",
-        "coop_start_year": 2021,
-    }
-    pole = registry["saint_etienne_pole"]
-    created = submit(campaign, b["brest_metropole"], officers["brest_metropole"], [new_entry])
-    updated = submit(
-        campaign,
-        b["saint_etienne_metropole"],
-        officers["saint_etienne_metropole"],
-        [prefilled(pole, b["saint_etienne_metropole"], coop_summary="Pôle dissous en 2022.")],
-    )
-    pending = submit(
-        campaign,
-        b["quimper_agglo"],
-        officers["quimper_agglo"],
-        [prefilled(registry["brest_quimper"], b["quimper_agglo"])],
-    )
-    for response in (created, updated):
-        response_validate(response=response, reviewer=reviewer)
-    pending.refresh_from_db()
-    assert pending.status == ResponseStatus.SUBMITTED
-    return {
-        "campaign": campaign,
-        "other": other,
-        "created": Cooperation.objects.get(title=NEW_TITLE),
-        "updated": pole,
-        "pending": pending,
-        "officers": officers,
-    }
 
 
 def statistics_of(client, query: str) -> dict:
