@@ -209,3 +209,15 @@ def test_query_count_is_bounded(client, census_round, reviewer, django_assert_ma
         client.get(API, query)
     with django_assert_max_num_queries(20):
         client.get("/cooperations/", query)
+
+
+def test_the_campaign_reads_in_english_too(client, census_round, reviewer):
+    client.force_login(reviewer)
+    client.cookies["django_language"] = "en"
+    content = client.get(STATISTICS, {"campaign": census_round["campaign"].pk}).content.decode()
+    assert '<label class="fr-label" for="statistics-campaign">Census campaign</label>' in content
+    assert '<option value="">None (the whole registry)</option>' in content
+    assert (
+        "Records from the validated responses of the campaign “Recensement 2026” "
+        "(2 validated responses)." in content
+    )
