@@ -74,3 +74,15 @@ def applied(filterset) -> list[tuple[ContributedFilter, Any]]:
         for contributed in _registry.values()
         if cleaned.get(contributed.name) not in (None, "", [], ())
     ]
+
+
+def carried(query, shown: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """(name, value) of each contributed filter in `query` that a form does not show as a
+    control: its hidden inputs, so that applying the form's other filters keeps it."""
+    return [
+        (contributed.name, value)
+        for contributed in _registry.values()
+        if contributed.name not in shown
+        for value in query.getlist(contributed.name)
+        if value != ""
+    ]

@@ -16,7 +16,7 @@ from portal.listing import FilteredListView, current_ordering, query_without
 from portal.typography import labelled
 
 from .citations import FORMATS as CITATION_FORMATS
-from .contributed_filters import contributed_filters
+from .contributed_filters import carried, contributed_filters
 from .facets import facets_for
 from .filters import CooperationFilterSet
 from .maps import cooperation_maps
@@ -89,6 +89,7 @@ class CooperationListView(FilteredListView):
         context["current_ordering"] = current_ordering(self.filterset) or SORT_OPTIONS[0][0]
         context["default_ordering"] = SORT_OPTIONS[0][0]
         context["export_links"] = export_links(query)
+        context["carried_filters"] = carried(query)
         context["citation_links"] = citation_links(query)
         # Each record's link carries the list's query, for its way back (`from`).
         context["from_query"] = f"?{urlencode({'from': query.urlencode()})}" if query else ""

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from territories.models import Territory, TerritoryKind
 
-from ..contributed_filters import applied, contributed_filters
+from ..contributed_filters import applied, carried, contributed_filters
 from ..filters import CooperationFilterSet
 from ..models import Cooperation, Instrument, Theme
 from .cache import cached_statistics
@@ -98,6 +98,8 @@ class StatisticsView(TemplateView):
         context["filter"] = filterset
         context["form"] = filterset.form
         context["selects"] = filter_choices(filterset.form, self.request.user)
+        shown = {select["name"] for select in context["selects"]}
+        context["carried_filters"] = carried(filterset.data, shown)
         context["csv_query"] = filterset.data.urlencode()
         if not filterset.is_valid():
             return context

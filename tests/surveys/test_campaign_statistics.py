@@ -221,3 +221,15 @@ def test_the_campaign_reads_in_english_too(client, census_round, reviewer):
         "Records from the validated responses of the campaign “Recensement 2026” "
         "(2 validated responses)." in content
     )
+
+
+def test_applying_other_filters_keeps_the_campaign(client, census_round, reviewer):
+    pk = census_round["campaign"].pk
+    hidden = f'<input type="hidden" name="campaign" value="{pk}">'
+    # The list's form carries it; so does the statistics' form when it shows no select box.
+    assert hidden in client.get("/cooperations/", {"campaign": pk}).content.decode()
+    assert hidden in client.get(STATISTICS, {"campaign": pk}).content.decode()
+    client.force_login(reviewer)
+    content = client.get(STATISTICS, {"campaign": pk}).content.decode()
+    assert hidden not in content
+    assert campaign_select(content) is not None
