@@ -16,6 +16,7 @@ from portal.listing import FilteredListView, current_ordering, query_without
 from portal.typography import labelled
 
 from .citations import FORMATS as CITATION_FORMATS
+from .contributed_filters import carried, contributed_filters
 from .facets import facets_for
 from .filters import CooperationFilterSet
 from .maps import cooperation_maps
@@ -88,6 +89,7 @@ class CooperationListView(FilteredListView):
         context["current_ordering"] = current_ordering(self.filterset) or SORT_OPTIONS[0][0]
         context["default_ordering"] = SORT_OPTIONS[0][0]
         context["export_links"] = export_links(query)
+        context["carried_filters"] = carried(query)
         context["citation_links"] = citation_links(query)
         # Each record's link carries the list's query, for its way back (`from`).
         context["from_query"] = f"?{urlencode({'from': query.urlencode()})}" if query else ""
@@ -175,6 +177,26 @@ def active_filters(filterset, facets: dict, query: QueryDict) -> list[dict]:
             value = _("oui") if cleaned else _("non")
         label = f"{form.fields[name].label} : {value}"
         tags.append({"label": label, "url": query_without(query, name)})
+    return tags + contributed_tags(filterset, query)
+
+
+def contributed_tags(filterset, query: QueryDict) -> list[dict]:
+    """The tags of the filters that other apps contribute, worded by them
+    (`cooperation.contributed_filters`); a value the form rejected shows as given."""
+    form = filterset.form
+    user = getattr(filterset.request, "user", None)
+    cleaned = getattr(form, "cleaned_data", {})
+    tags = []
+    for contributed in contributed_filters():
+        given = form[contributed.name].value()
+        if given in (None, ""):
+            continue
+        value = cleaned.get(contributed.name)
+        if value in (None, ""):
+            label = labelled(form.fields[contributed.name].label, given)
+        else:
+            label = contributed.tag(value, user)
+        tags.append({"label": label, "url": query_without(query, contributed.name)})
     return tags
 
 
@@ -227,8 +249,10 @@ def citation_links(query: QueryDict) -> list[dict]:
     return links
 
 
-# What `from` may carry back to the list: its filters and its page, nothing else.
-LIST_PARAMETERS = (*CooperationFilterSet.base_filters, "page")
+def list_parameters() -> tuple[str, ...]:
+    """What `from` may carry back to the list: its filters (those other apps contribute
+    included) and its page, nothing else."""
+    return (*CooperationFilterSet.base_filters, "page")
 
 
 def list_query_from(value: str) -> str:
@@ -237,7 +261,7 @@ def list_query_from(value: str) -> str:
     always a page of /cooperations/, never an address someone else chose."""
     received = QueryDict(value[:2000])
     kept = QueryDict(mutable=True)
-    for name in LIST_PARAMETERS:
+    for name in list_parameters():
         if values := [item for item in received.getlist(name) if item]:
             kept.setlist(name, values)
     return kept.urlencode()

@@ -30,3 +30,9 @@ class SurveysConfig(AppConfig):
                 sender=model,
                 dispatch_uid=f"surveys.statistics_changed.{model.__name__}",
             )
+
+        # The registry's selection (list, exports, API, statistics) gains the `campaign`
+        # filter: the records of a campaign's validated responses.
+        from .campaign_filter import register as register_campaign_filter
+
+        register_campaign_filter()

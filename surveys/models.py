@@ -185,6 +185,9 @@ class ResponseQuerySet(StableOrderQuerySet):
         """Responses to `campaign`."""
         return self.filter(campaign=campaign)
 
+    def validated(self):
+        return self.filter(status=ResponseStatus.VALIDATED)
+
     def in_review_order(self):
         """What awaits a reviewer first (submitted, then returned, drafts, validated), the
         longest waiting first, then by territory name."""
@@ -368,6 +371,13 @@ class Invitation(models.Model):
         return self.accepted_at is None and self.expires_at > timezone.now()
 
 
+class PromotionQuerySet(models.QuerySet):
+    def of_validated_responses(self, campaign):
+        """The promotions of `campaign`'s validated responses (only a validation promotes;
+        a validated response stays validated)."""
+        return self.filter(response__campaign=campaign, response__status=ResponseStatus.VALIDATED)
+
+
 class Promotion(models.Model):
     """The link from a cooperation entry of a validated response to the registry record it
     created or updated: the detailed provenance, kept on the survey side."""
@@ -388,6 +398,8 @@ class Promotion(models.Model):
     # leaves it as it was ("identique", not "mise à jour").
     changed = models.BooleanField(_("fiche modifiée"), default=True)
     promoted_at = models.DateTimeField(_("versée le"), auto_now=True)
+
+    objects = PromotionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("versement au registre")

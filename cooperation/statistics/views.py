@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from territories.models import Territory, TerritoryKind
 
+from ..contributed_filters import applied, carried, contributed_filters
 from ..filters import CooperationFilterSet
 from ..models import Cooperation, Instrument, Theme
 from .cache import cached_statistics
@@ -49,8 +50,25 @@ def _selected(form, name) -> list[str]:
     return [str(item) for item in ([value] if isinstance(value, str) else value)]
 
 
-def filter_choices(form) -> list[dict]:
-    """The page's select boxes: name, label and options (value, label, selected)."""
+def _select(form, name: str, options, empty_label=None) -> dict:
+    selected = _selected(form, name)
+    return {
+        "name": name,
+        "id": f"statistics-{name}",
+        "label": form.fields[name].label,
+        "empty_label": empty_label or _("Toutes"),
+        "errors": form.errors.get(name, []),
+        "options": [
+            {"value": value, "label": label, "selected": value in selected}
+            for value, label in options
+        ],
+    }
+
+
+def filter_choices(form, user) -> list[dict]:
+    """The page's select boxes: name, label and options (value, label, selected); then
+    those of the filters other apps contribute that `user` is offered (see
+    `cooperation.contributed_filters`)."""
     metropolises = Territory.objects.metropolises().order_by("search_name", "code")
     regions = Territory.objects.of_kind(TerritoryKind.REGION).order_by("search_name", "code")
     sources = (
@@ -59,22 +77,16 @@ def filter_choices(form) -> list[dict]:
         ("theme", [(theme.code, theme.label) for theme in Theme.objects.all()]),
         ("instrument", [(value, str(label)) for value, label in Instrument.choices]),
     )
-    selects = []
-    for name, options in sources:
-        selected = _selected(form, name)
-        selects.append(
-            {
-                "name": name,
-                "id": f"statistics-{name}",
-                "label": form.fields[name].label,
-                "errors": form.errors.get(name, []),
-                "options": [
-                    {"value": value, "label": label, "selected": value in selected}
-                    for value, label in options
-                ],
-            }
-        )
+    selects = [_select(form, name, options) for name, options in sources]
+    for contributed in contributed_filters():
+        if options := contributed.options(user):
+            selects.append(_select(form, contributed.name, options, contributed.empty_label))
     return selects
+
+
+def selection_summaries(filterset, user) -> list[str]:
+    """What the contributed filters in use restrict the counts to, one sentence each."""
+    return [contributed.summary(value, user) for contributed, value in applied(filterset)]
 
 
 class StatisticsView(TemplateView):
@@ -85,7 +97,9 @@ class StatisticsView(TemplateView):
         filterset = bound_filterset(self.request)
         context["filter"] = filterset
         context["form"] = filterset.form
-        context["selects"] = filter_choices(filterset.form)
+        context["selects"] = filter_choices(filterset.form, self.request.user)
+        shown = {select["name"] for select in context["selects"]}
+        context["carried_filters"] = carried(filterset.data, shown)
         context["csv_query"] = filterset.data.urlencode()
         if not filterset.is_valid():
             return context
@@ -96,6 +110,7 @@ class StatisticsView(TemplateView):
             table["chart"] = bar_chart(f"chart-{table['name']}", table["title"], table["rows"])
             tables.append(table)
         context["statistics"] = statistics
+        context["summaries"] = selection_summaries(filterset, self.request.user)
         context["tables"] = tables
         context["published"] = published_figures(statistics)
         return context
