@@ -55,15 +55,17 @@ from .citations import CitationActionsMixin
 from .renderers import CSVRenderer
 from .serializers import (
     CooperationSerializer,
-    CooperationWriteSerializer,
     CSVOptionsSerializer,
     InstrumentSerializer,
-    PartnerInputSerializer,
     PartnershipSerializer,
-    PartnershipUpdateSerializer,
-    SourceInputSerializer,
     SourceSerializer,
     ThemeSerializer,
+)
+from .write_serializers import (
+    CooperationWriteSerializer,
+    PartnerInputSerializer,
+    PartnershipUpdateSerializer,
+    SourceInputSerializer,
 )
 
 FILTER_ERRORS = field_errors_serializer(
