@@ -1,7 +1,7 @@
 """The registry at three sizes, each page against its hand-written SQL floor (issue 12).
 
     .venv/bin/python bench/run.py sizes [--sizes 2000,20000,200000] [--requests 15]
-                                        [--large-requests 5] [--keep] [--reuse]
+                                        [--large-requests 5] [--only KEYS] [--keep] [--reuse]
 
 1. Creates a throw-away PostgreSQL database (`cooperations_bench_sizes`, dropped at the end
    unless --keep), migrates it, imports the shipped geography once and the seed's themes
@@ -318,7 +318,7 @@ def measure(case: dict, requests: int) -> dict:
     return row
 
 
-def measure_size(requests: int) -> dict:
+def measure_size(requests: int, only: set[str] | None = None) -> dict:
     from django.db import connections
 
     from cooperation.models import Cooperation, Partnership
@@ -333,6 +333,8 @@ def measure_size(requests: int) -> dict:
         "rows": {},
     }
     for case in cases(max(1, math.ceil(published / 50))):
+        if only and case["key"] not in only:
+            continue
         print(f"    {case['label']}", flush=True)
         result["rows"][case["key"]] = measure(case, requests)
         connections.close_all()
@@ -414,6 +416,11 @@ def main(argv: list[str] | None = None) -> None:
         default=5,
         help=f"timed requests per URL from {LARGE:,} records up",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated keys of the requests to time (e.g. api,api_page_50); all if empty",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
     args = parser.parse_args(argv)
@@ -464,7 +471,8 @@ def main(argv: list[str] | None = None) -> None:
                 results["build"].append({"size": size, **built})
             requests = args.large_requests if size >= LARGE else args.requests
             print(f"Timing at {size:,} records ({requests} requests each)…", flush=True)
-            results["sizes"].append(measure_size(requests))
+            only = {key for key in args.only.split(",") if key}
+            results["sizes"].append(measure_size(requests, only))
         results["growth"] = growth(results["sizes"])
     finally:
         if not args.keep:

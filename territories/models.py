@@ -54,6 +54,12 @@ class TerritoryCategory(models.TextChoices):
 
 METROPOLIS_CATEGORIES = (TerritoryCategory.METRO, TerritoryCategory.MET69)
 
+
+def is_metropolis(kind: str, category: str) -> bool:
+    """Métropoles are the EPCI of category METRO or MET69."""
+    return kind == TerritoryKind.EPCI and category in METROPOLIS_CATEGORIES
+
+
 # From the widest level to the narrowest, for listing what contains a territory.
 KIND_LEVELS = (
     TerritoryKind.REGION,
@@ -309,7 +315,7 @@ class Territory(models.Model):
 
     @property
     def is_metropolis(self) -> bool:
-        return self.kind == TerritoryKind.EPCI and self.category in METROPOLIS_CATEGORIES
+        return is_metropolis(self.kind, self.category)
 
     @property
     def reference(self) -> str:

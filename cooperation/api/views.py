@@ -23,6 +23,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from config.api.representation import PageRows
 from config.api.schema import (
     NOT_AUTHENTICATED,
     PERMISSION_DENIED,
@@ -51,19 +52,22 @@ from ..services import (
     source_remove,
     source_update,
 )
+from . import listing
 from .citations import CitationActionsMixin
 from .renderers import CSVRenderer
 from .serializers import (
     CooperationSerializer,
-    CooperationWriteSerializer,
     CSVOptionsSerializer,
     InstrumentSerializer,
-    PartnerInputSerializer,
     PartnershipSerializer,
-    PartnershipUpdateSerializer,
-    SourceInputSerializer,
     SourceSerializer,
     ThemeSerializer,
+)
+from .write_serializers import (
+    CooperationWriteSerializer,
+    PartnerInputSerializer,
+    PartnershipUpdateSerializer,
+    SourceInputSerializer,
 )
 
 FILTER_ERRORS = field_errors_serializer(
@@ -236,9 +240,10 @@ class CooperationViewSet(CitationActionsMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         visible = Cooperation.objects.visible_to(self.request.user)
-        if self.action in ("list", "retrieve"):
+        if self.action == "retrieve":
             return visible.with_related()
-        # Writes get a fresh record without prefetched relations the services will change.
+        # The list reads its page as tuples (listing.py); writes get a fresh record without
+        # prefetched relations the services will change.
         return visible
 
     def get_serializer_class(self):
@@ -270,7 +275,12 @@ class CooperationViewSet(CitationActionsMixin, viewsets.ModelViewSet):
             if isinstance(result, ExportJob):
                 return accepted(request, result)
             return result
-        return super().list(request, *args, **kwargs)
+        rows = PageRows(self.filter_queryset(self.get_queryset()), listing.COLUMNS)
+        page = self.paginate_queryset(rows)
+        items = listing.CooperationItems(request, self.format_kwarg).build(
+            rows[:] if page is None else page
+        )
+        return Response(items) if page is None else self.get_paginated_response(items)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -8,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from config.api.fields import AbsoluteURLField, BlankAsNullMixin
+from config.api.representation import ChoiceLabels
 
 from ..models import Territory, TerritoryCategory, TerritoryKind
 
@@ -85,18 +85,13 @@ class ChoiceLabelField(serializers.ReadOnlyField):
     took about a third of a 100-row page. An empty value is null."""
 
     def __init__(self, choices, **kwargs):
-        self._choices = choices
-        self._tables: dict[str, dict[str, str]] = {}
+        self._labels = ChoiceLabels(choices)
         super().__init__(**kwargs)
 
     def to_representation(self, value):
         if value in ("", None):
             return None
-        language = get_language() or ""
-        table = self._tables.get(language)
-        if table is None:
-            table = self._tables[language] = {key: str(label) for key, label in self._choices}
-        return table.get(value, value)
+        return self._labels.table().get(value, value)
 
 
 class TerritorySerializer(serializers.ModelSerializer):

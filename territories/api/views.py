@@ -13,10 +13,12 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from config.api.representation import PageRows
 from config.api.schema import THROTTLED, ErrorDetailSerializer, field_errors_serializer
 
 from ..filters import TerritoryFilterSet
 from ..models import Territory, TerritoryKind
+from . import listing
 from .csv import CSV_PARAMETERS, CSV_RESPONSE, CSVRenderer, csv_response
 from .geojson import (
     DETAIL_PARAMETER,
@@ -136,7 +138,12 @@ class TerritoryViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format == CSVRenderer.format:
             return csv_response(request, self.filter_queryset(self.get_queryset()))
-        return super().list(request, *args, **kwargs)
+        rows = PageRows(self.filter_queryset(self.get_queryset()), listing.COLUMNS)
+        page = self.paginate_queryset(rows)
+        items = listing.territory_items(
+            rows[:] if page is None else page, request, self.format_kwarg
+        )
+        return Response(items) if page is None else self.get_paginated_response(items)
 
     def get_serializer_class(self):
         if self.action == "retrieve":

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from config.api.parsers import MAX_JSON_DEPTH
-from cooperation.api.serializers import (
+from cooperation.api.write_serializers import (
     CooperationWriteSerializer,
     PartnerInputSerializer,
     PartnershipUpdateSerializer,
