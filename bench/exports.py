@@ -324,7 +324,7 @@ def bench_copy_floor() -> dict:
     from django.http import QueryDict
 
     from cooperation import export_copy
-    from cooperation.exports import RowContext
+    from cooperation.export_records import RowContext
     from cooperation.filters import CooperationFilterSet
     from cooperation.models import Cooperation
 
