@@ -65,7 +65,7 @@ def build_registry(records: int, sample: int, seed: int = 2018) -> dict:
     from django.db import connection
     from django.utils import timezone
     from registry import candidate_partners
-    from synthetic import RegistryRows, partner_pools
+    from synthetic import RegistryRows, partner_pools, record_title
 
     from cooperation.geography import containers_by_territory
     from cooperation.models import Theme
@@ -90,9 +90,7 @@ def build_registry(records: int, sample: int, seed: int = 2018) -> dict:
         partners = rng.sample(pools[metropolis], 2)
         year = rng.randint(2005, 2024)
         precision = rng.choice(["year", "month", "day"])
-        title = f"Coopération n° {index} — {metropolis.name} et " + " / ".join(
-            p.name for p in partners
-        )
+        title = record_title(index, metropolis, partners)
         start = date(year, rng.randint(1, 12), 1).isoformat()
         rows.add(
             pk=pk,

@@ -81,7 +81,7 @@ class Grower:
     def grow(self, start: int, end: int) -> dict:
         from django.db import connection
         from django.utils import timezone
-        from synthetic import RegistryRows
+        from synthetic import RegistryRows, record_title
 
         from cooperation.cache_version import registry_changed
         from territories.text import normalize_search_text
@@ -95,9 +95,7 @@ class Grower:
             metropolis = self.metropolises[index % len(self.metropolises)]
             partners = rng.sample(self.pools[metropolis], 2)
             year = rng.randint(2005, 2024)
-            title = f"Coopération n° {index} — {metropolis.name} et " + " / ".join(
-                p.name for p in partners
-            )
+            title = record_title(index, metropolis, partners)
             names = " ".join([title, *(p.name for p in [metropolis, *partners])])
             start_date = date(year, rng.randint(1, 12), 1).isoformat()
             rows.add(

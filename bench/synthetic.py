@@ -32,6 +32,10 @@ def partner_pools(candidates: dict) -> dict:
     }
 
 
+def record_title(index: int, metropolis, partners) -> str:
+    return f"Coopération n° {index} — {metropolis.name} et " + " / ".join(p.name for p in partners)
+
+
 class RegistryRows:
     """The rows of the four tables, record after record, ready for `copy()`. `containers`:
     `cooperation.geography.containers_by_territory()` of every territory involved;
