@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.cookiejar
-import io
 import json
 import random
 import re
@@ -57,50 +56,25 @@ from run import (
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_exports"
 SAMPLE_THEME = "bench-sample"
 CSV_URL = "/api/v1/cooperations/?format=csv&table=partnerships"
-GOVERNANCE = "Comité de pilotage semestriel ; comité technique mensuel."
-FUNDING = "Cofinancement à parts égales."
-COOPERATION_COLUMNS = [
-    *("id", "title", "slug", "summary", "description", "instrument", "status"),
-    *("start_date", "start_precision", "end_date", "end_precision", "governance"),
-    *("engineering", "funding", "outcomes", "difficulties", "uncertainty_notes"),
-    *("is_published", "origin", "origin_label", "origin_url", "metropolis_id"),
-    *("search_text", "created_at", "updated_at"),
-]
-SOURCE_COLUMNS = [
-    *("cooperation_id", "title", "publisher", "published_on", "published_precision"),
-    *("url", "note", "position"),
-]
 
 
 # Synthetic registry, written with COPY FROM ---------------------------------------------
 
 
-def _copy_rows(cursor, table: str, columns: list[str], rows) -> None:
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(r"\N" if value is None else str(value) for value in row))
-        buffer.write("\n")
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        copy.write(buffer.getvalue())
-
-
 def build_registry(records: int, sample: int, seed: int = 2018) -> dict:
-    from django.db import connection, transaction
+    from django.db import connection
     from django.utils import timezone
-    from registry import DESCRIPTION, SUMMARY, candidate_partners
+    from registry import candidate_partners
+    from synthetic import RegistryRows, partner_pools, record_title
 
-    from cooperation.geography import containers_by_territory, partner_relation
-    from cooperation.models import Cooperation, Partnership, Source, Theme
+    from cooperation.geography import containers_by_territory
+    from cooperation.models import Theme
 
     started = time.perf_counter()
     rng = random.Random(seed)
     candidates = candidate_partners()
     metropolises = list(candidates)
-    # An EPCI can be in two groups (same département, same région): each partner once.
-    pools = {
-        m: [t for t in dict.fromkeys(t for group in candidates[m] for t in group) if t != m]
-        for m in metropolises
-    }
+    pools = partner_pools(candidates)
     containers = containers_by_territory(
         {m.pk for m in metropolises} | {t.pk for pool in pools.values() for t in pool}
     )
@@ -108,63 +82,37 @@ def build_registry(records: int, sample: int, seed: int = 2018) -> dict:
     sample_theme = Theme.objects.create(
         code=SAMPLE_THEME, label_fr="Échantillon", label_en="Sample", position=99
     ).pk
-    relations = {}
     now = timezone.now().isoformat()
-    coop_rows, partner_rows, link_rows, source_rows = [], [], [], []
+    rows = RegistryRows(containers)
     for index in range(records):
         pk = index + 1
         metropolis = metropolises[index % len(metropolises)]
         partners = rng.sample(pools[metropolis], 2)
         year = rng.randint(2005, 2024)
         precision = rng.choice(["year", "month", "day"])
-        title = f"Coopération n° {index} — {metropolis.name} et " + " / ".join(
-            p.name for p in partners
-        )
+        title = record_title(index, metropolis, partners)
         start = date(year, rng.randint(1, 12), 1).isoformat()
-        coop_rows.append(
-            (
-                *(pk, title[:300], f"bench-{index}", SUMMARY, DESCRIPTION, "charter", "active"),
-                *(start, precision, None, "", GOVERNANCE, "", FUNDING, "", "", "", "t"),
-                *("manual", "", "", metropolis.pk, title.lower()[:200], now, now),
-            )
+        rows.add(
+            pk=pk,
+            index=index,
+            title=title,
+            metropolis=metropolis,
+            partners=partners,
+            start=start,
+            precision=precision,
+            search_text=title.lower()[:200],
+            now=now,
         )
-        for position, territory in enumerate([metropolis, *partners]):
-            key = (territory.pk, metropolis.pk)
-            if key not in relations:
-                relations[key] = partner_relation(territory, metropolis, containers)
-            role = "lead" if position == 0 else "partner"
-            partner_rows.append((pk, territory.pk, role, relations[key], position))
         for theme in rng.sample(themes, rng.randint(1, 3)):
-            link_rows.append((pk, theme))
+            rows.add_theme(pk, theme)
         if index < sample:
-            link_rows.append((pk, sample_theme))
-        source_rows.append(
-            (pk, f"Délibération ({index})", "", None, "", f"https://example.org/d/{index}", "", 0)
-        )
-    table = {model: model._meta.db_table for model in (Cooperation, Partnership, Source)}
-    with transaction.atomic(), connection.cursor() as cursor:
-        _copy_rows(cursor, table[Cooperation], COOPERATION_COLUMNS, coop_rows)
-        _copy_rows(
-            cursor,
-            table[Partnership],
-            ["cooperation_id", "territory_id", "role", "relation", "position"],
-            partner_rows,
-        )
-        _copy_rows(
-            cursor,
-            Cooperation.themes.through._meta.db_table,
-            ["cooperation_id", "theme_id"],
-            link_rows,
-        )
-        _copy_rows(cursor, table[Source], SOURCE_COLUMNS, source_rows)
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table[Cooperation]}', 'id'), %s)", [records]
-        )
+            rows.add_theme(pk, sample_theme)
+    rows.copy(last_id=records)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return {
         "records": records,
-        "partnerships": len(partner_rows),
+        "partnerships": len(rows.partnerships),
         "sample": sample,
         "build_s": round(time.perf_counter() - started, 1),
     }
@@ -324,7 +272,7 @@ def bench_copy_floor() -> dict:
     from django.http import QueryDict
 
     from cooperation import export_copy
-    from cooperation.exports import RowContext
+    from cooperation.export_records import RowContext
     from cooperation.filters import CooperationFilterSet
     from cooperation.models import Cooperation
 

@@ -60,6 +60,7 @@ class Grower:
 
     def __init__(self, seed: int = 2018):
         from registry import DESCRIPTION, SUMMARY, candidate_partners
+        from synthetic import partner_pools
 
         from cooperation.geography import containers_by_territory
         from cooperation.models import Theme
@@ -68,90 +69,57 @@ class Grower:
         self.rng = random.Random(seed)
         candidates = candidate_partners()
         self.metropolises = list(candidates)
-        self.pools = {
-            m: [t for t in dict.fromkeys(t for group in candidates[m] for t in group) if t != m]
-            for m in self.metropolises
-        }
+        self.pools = partner_pools(candidates)
         self.containers = containers_by_territory(
             {m.pk for m in self.metropolises} | {t.pk for pool in self.pools.values() for t in pool}
         )
         self.themes = list(Theme.objects.values_list("pk", flat=True))
-        self.relations = {}
+        self.relations = {}  # (territory, métropole) -> relation, kept from one growth to the next
         # The record's own texts, normalised once (the partner names follow per record).
         self.texts = normalize_search_text(f"{SUMMARY} {DESCRIPTION}")
 
     def grow(self, start: int, end: int) -> dict:
-        from django.db import connection, transaction
+        from django.db import connection
         from django.utils import timezone
-        from exports import COOPERATION_COLUMNS, FUNDING, GOVERNANCE, SOURCE_COLUMNS, _copy_rows
-        from registry import DESCRIPTION, SUMMARY
+        from synthetic import RegistryRows, record_title
 
         from cooperation.cache_version import registry_changed
-        from cooperation.geography import partner_relation
-        from cooperation.models import Cooperation, Partnership, Source
         from territories.text import normalize_search_text
 
         began = time.perf_counter()
         rng = self.rng
         now = timezone.now().isoformat()
-        coop_rows, partner_rows, link_rows, source_rows = [], [], [], []
+        rows = RegistryRows(self.containers, self.relations)
         for index in range(start, end):
             pk = index + 1
             metropolis = self.metropolises[index % len(self.metropolises)]
             partners = rng.sample(self.pools[metropolis], 2)
             year = rng.randint(2005, 2024)
-            title = f"Coopération n° {index} — {metropolis.name} et " + " / ".join(
-                p.name for p in partners
-            )
+            title = record_title(index, metropolis, partners)
             names = " ".join([title, *(p.name for p in [metropolis, *partners])])
-            search_text = f"{normalize_search_text(names)} {self.texts}"
-            coop_rows.append(
-                (
-                    *(pk, title[:300], f"bench-{index}", SUMMARY, DESCRIPTION, "charter"),
-                    *("active", date(year, rng.randint(1, 12), 1).isoformat()),
-                    *(rng.choice(["year", "month", "day"]), None, "", GOVERNANCE, ""),
-                    *(FUNDING, "", "", "", "t", "manual", "", "", metropolis.pk),
-                    *(search_text, now, now),
-                )
+            start_date = date(year, rng.randint(1, 12), 1).isoformat()
+            rows.add(
+                pk=pk,
+                index=index,
+                title=title,
+                metropolis=metropolis,
+                partners=partners,
+                start=start_date,
+                precision=rng.choice(["year", "month", "day"]),
+                search_text=f"{normalize_search_text(names)} {self.texts}",
+                now=now,
             )
-            for position, territory in enumerate([metropolis, *partners]):
-                key = (territory.pk, metropolis.pk)
-                if key not in self.relations:
-                    self.relations[key] = partner_relation(territory, metropolis, self.containers)
-                role = "lead" if position == 0 else "partner"
-                partner_rows.append((pk, territory.pk, role, self.relations[key], position))
             for theme in rng.sample(self.themes, rng.randint(1, 3)):
-                link_rows.append((pk, theme))
-            url = f"https://example.org/d/{index}"
-            source_rows.append((pk, f"Délibération ({index})", "", None, "", url, "", 0))
+                rows.add_theme(pk, theme)
         prepared = time.perf_counter() - began
-        table = {model: model._meta.db_table for model in (Cooperation, Partnership, Source)}
-        with transaction.atomic(), connection.cursor() as cursor:
-            _copy_rows(cursor, table[Cooperation], COOPERATION_COLUMNS, coop_rows)
-            _copy_rows(
-                cursor,
-                table[Partnership],
-                ["cooperation_id", "territory_id", "role", "relation", "position"],
-                partner_rows,
-            )
-            _copy_rows(
-                cursor,
-                Cooperation.themes.through._meta.db_table,
-                ["cooperation_id", "theme_id"],
-                link_rows,
-            )
-            _copy_rows(cursor, table[Source], SOURCE_COLUMNS, source_rows)
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table[Cooperation]}', 'id'), %s)",
-                [end],
-            )
+        rows.copy(last_id=end)
         copied = time.perf_counter() - began - prepared
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
         registry_changed()  # COPY sends no signal: no cached count of the smaller registry
         return {
             "added": end - start,
-            "partnerships_added": len(partner_rows),
+            "partnerships_added": len(rows.partnerships),
             "prepare_s": round(prepared, 1),
             "copy_s": round(copied, 1),
             "total_s": round(time.perf_counter() - began, 1),

@@ -22,16 +22,11 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from portal.tabular import FORMULA_TRIGGERS, UTF8_BOM
 from territories.models import Territory
 
-from .exports import (
-    COOPERATION_COLUMNS,
-    FORMULA_TRIGGERS,
-    LIST_SEPARATOR,
-    PARTNERSHIP_COLUMNS,
-    UTF8_BOM,
-    RowContext,
-)
+from .export_records import RowContext
+from .exports import COOPERATION_COLUMNS, LIST_SEPARATOR, PARTNERSHIP_COLUMNS
 from .models import (
     Cooperation,
     CooperationStatus,
@@ -142,7 +137,7 @@ def _selection(queryset: QuerySet) -> str:
 
 def _lists_sql() -> str:
     """LATERAL joins giving each record `c` its partners, themes and sources, ordered as in
-    `exports.iter_records`: text lists for the CSV, JSON arrays for the JSON."""
+    `export_records.iter_records`: text lists for the CSV, JSON arrays for the JSON."""
     separator = _literal(LIST_SEPARATOR)
     partner_order = "ORDER BY p.position, p.id"
     partner_json = (

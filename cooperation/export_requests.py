@@ -20,12 +20,11 @@ from jobs.exporters import Export, Progress, Size, SizeCheck, peeked
 from portal.typography import labelled
 
 from . import export_copy
+from .export_records import CHUNK_SIZE, ExportRecord
 from .exports import (
-    CHUNK_SIZE,
     DELIMITERS,
     FORMATS,
     TABLES,
-    ExportRecord,
     registry_sheets,
     stream_csv,
     stream_json,

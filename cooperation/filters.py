@@ -4,10 +4,11 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.collation import french
+from portal.ordering import NullsLastOrderingFilter, sort_keys
 from territories.models import Territory, TerritoryCategory, TerritoryKind
 
 from .models import (
@@ -55,37 +56,20 @@ def distance_condition(band: str, prefix: str = "") -> Q:
     return condition
 
 
-def sort_keys(value) -> list[str]:
-    """The keys of an `ordering` parameter, without the empty ones that `?ordering=,` gives
-    (django-filter's own OrderingFilter drops them too)."""
-    return [param for param in value or [] if param]
+class CooperationOrderingFilter(NullsLastOrderingFilter):
+    """Undated records last whatever the direction; titles in French order; ties broken by
+    title then id."""
 
+    collated_fields = ("title",)
 
-# Text sort keys, ordered by French collation rather than by code point.
-COLLATED_FIELDS = ("title",)
-
-
-class CooperationOrderingFilter(django_filters.OrderingFilter):
-    """Sort keys with undated (null) values always last, whatever the direction; ties
-    broken by title then id so that pages never repeat or skip a record."""
-
-    def filter(self, qs, value):
-        value = sort_keys(value)
-        if not value:
-            return qs
-        keys = []
-        if any(self.param_map[param.lstrip("-")] == "partner_count" for param in value):
+    def prepare(self, qs, names):
+        if "partner_count" in names:
             # Counted only when sorting by it: never in the paginator's count or the facets.
             qs = qs.with_partner_count()
-        for param in value:
-            name = self.param_map[param.lstrip("-")]
-            # Titles in French alphabetical order ("Pôle" before "Protocole").
-            field = french(name) if name in COLLATED_FIELDS else F(name)
-            # Undated records last whatever the direction; titles are never empty, and an
-            # order without NULLS LAST is the one their index serves on SQLite.
-            nulls = {} if name in COLLATED_FIELDS else {"nulls_last": True}
-            keys.append(field.desc(**nulls) if param.startswith("-") else field.asc(**nulls))
-        return qs.order_by(*keys, french("title"), "id")
+        return qs
+
+    def tie_breakers(self):
+        return (french("title"), "id")
 
 
 class StrictBooleanField(forms.NullBooleanField):

@@ -4,7 +4,7 @@ none is loaded) and, as properties, the columns of the `partnerships` table afte
 the `cooperations` table (see docs/data-dictionary.md).
 
 Streamed like the CSV and JSON exports: records come `chunk_size` at a time from
-`exports.iter_records`, and the contours of each chunk's partners in one more query.
+`export_records.iter_records`, and the contours of each chunk's partners in one more query.
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ from django.db.models import QuerySet
 from territories.geometry.features import feature
 from territories.models import TerritoryGeometry
 
+from .export_records import CHUNK_SIZE, ChunkHook, ExportRecord, RowContext, iter_records
 from .exports import (
-    CHUNK_SIZE,
     COOPERATION_COLUMNS,
     NULLABLE_IN_JSON,
     PARTNERSHIP_COLUMNS,
-    ChunkHook,
-    ExportRecord,
-    RowContext,
     cooperation_values,
-    iter_records,
     partnership_values,
 )
 

@@ -75,6 +75,26 @@ def metropolis_maps(metropolis: Territory, partners: list[MetropolisPartner]) ->
     ]
     near, far = _split(metropolis, [p.territory for p in partners])
     nearby = [p for p in partners if p.territory.pk in near]
+    maps = [_nearby_map(metropolis, members, neighbours, nearby)]
+    distant = [p for p in partners if p.territory.pk in far]
+    if distant:
+        maps.append(
+            _france_map(
+                metropolis,
+                [
+                    _partner_item(p.territory, p.relation_label, p.relation, p.distance_km)
+                    for p in distant
+                ],
+                title=_("Les partenaires plus lointains de %(name)s") % {"name": metropolis.name},
+                relations=[p.relation for p in distant],
+            )
+        )
+    return [m for m in maps if m is not None]
+
+
+def _nearby_map(metropolis: Territory, members, neighbours, nearby) -> SvgMap | None:
+    """The métropole, its member communes, the EPCI that touch it and its partners
+    nearby, coloured by relation, on the map of their départements."""
     items = [
         MapItem(pk, "context") for pk in _departments([metropolis, *(p.territory for p in nearby)])
     ]
@@ -92,39 +112,23 @@ def metropolis_maps(metropolis: Territory, partners: list[MetropolisPartner]) ->
         _partner_item(p.territory, p.relation_label, p.relation, p.distance_km) for p in nearby
     ]
     items.append(MapItem(metropolis.pk, "reference", label=metropolis.name, layer=2))
-    maps = [
-        build_map(
-            items,
-            title=_("%(name)s et ses partenaires proches") % {"name": metropolis.name},
-            description=_(
-                "%(name)s, ses communes membres, les EPCI qui la touchent et ses partenaires "
-                "à moins d’une centaine de kilomètres, colorés selon leur relation à la "
-                "métropole."
-            )
-            % {"name": metropolis.name},
-            caption=CAPTION,
-            legend=[
-                ("reference", metropolis.name),
-                ("member", _("Communes membres")),
-                *([("neighbour", _("EPCI voisins"))] if neighbours else []),
-                *_relation_legend(p.relation for p in nearby),
-            ],
+    return build_map(
+        items,
+        title=_("%(name)s et ses partenaires proches") % {"name": metropolis.name},
+        description=_(
+            "%(name)s, ses communes membres, les EPCI qui la touchent et ses partenaires "
+            "à moins d’une centaine de kilomètres, colorés selon leur relation à la "
+            "métropole."
         )
-    ]
-    distant = [p for p in partners if p.territory.pk in far]
-    if distant:
-        maps.append(
-            _france_map(
-                metropolis,
-                [
-                    _partner_item(p.territory, p.relation_label, p.relation, p.distance_km)
-                    for p in distant
-                ],
-                title=_("Les partenaires plus lointains de %(name)s") % {"name": metropolis.name},
-                relations=[p.relation for p in distant],
-            )
-        )
-    return [m for m in maps if m is not None]
+        % {"name": metropolis.name},
+        caption=CAPTION,
+        legend=[
+            ("reference", metropolis.name),
+            ("member", _("Communes membres")),
+            *([("neighbour", _("EPCI voisins"))] if neighbours else []),
+            *_relation_legend(p.relation for p in nearby),
+        ],
+    )
 
 
 def cooperation_maps(cooperation: Cooperation) -> list[SvgMap]:

@@ -15,6 +15,9 @@ UTF8_BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MAX_CELL_LENGTH = 32_767  # Excel's limit; longer text is cut in XLSX only.
 STREAM_BLOCK = 64 * 1024
+# The CSV separators a request may name (`sep`): comma by default, semicolon for Excel in
+# French.
+DELIMITERS = {"comma": ",", "semicolon": ";"}
 
 # A sheet of a workbook: its name, its header and its rows (consumed once, in order).
 Sheet = tuple[str, Sequence[str], Iterable[Sequence]]

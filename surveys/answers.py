@@ -102,44 +102,56 @@ def answer_errors(
 
     for section, section_questions in sections.items():
         value = answers.get(section)
-        repeatable = section_questions[0].repeatable
-        if value is None:
-            value = [] if repeatable else {}
-        if repeatable:
-            if not isinstance(value, list):
-                errors[section] = [_("Une liste de fiches est attendue.")]
-                continue
-            if len(value) > MAX_ENTRIES:
-                errors[section] = [_("Trop de fiches (%(max)d au plus).") % {"max": MAX_ENTRIES}]
-                continue
-            seen: set[str] = set()
-            for index, entry in enumerate(value):
-                _check_group(
-                    section_questions,
-                    entry,
-                    f"{section}.{index}",
-                    complete,
-                    errors,
-                    references,
-                    entry_keys=True,
-                )
-                if isinstance(entry, dict):
-                    path = f"{section}.{index}.{ENTRY_ID_KEY}"
-                    _check_entry_id(entry.get(ENTRY_ID_KEY), path, seen, errors)
+        if section_questions[0].repeatable:
+            _check_entries(section_questions, value, section, complete, errors, references)
         else:
+            value = {} if value is None else value
             _check_group(
                 section_questions, value, section, complete, errors, references, entry_keys=False
             )
-
     if references and known_territories is not None:
-        known = known_territories(references.keys())
-        for reference, paths in references.items():
-            if reference not in known:
-                for path in paths:
-                    errors.setdefault(path, []).append(
-                        _("Territoire inconnu : « %(ref)s ».") % {"ref": reference}
-                    )
+        _check_territories_exist(references, known_territories, errors)
     return errors
+
+
+def _check_entries(
+    section_questions: list[Question],
+    value: object,
+    section: str,
+    complete: bool,
+    errors: dict[str, list[str]],
+    references: dict[str, list[str]],
+) -> None:
+    """The entries of a repeatable section (a list, at most MAX_ENTRIES, each with its
+    own unique id), checked entry by entry."""
+    value = [] if value is None else value
+    if not isinstance(value, list):
+        errors[section] = [_("Une liste de fiches est attendue.")]
+        return
+    if len(value) > MAX_ENTRIES:
+        errors[section] = [_("Trop de fiches (%(max)d au plus).") % {"max": MAX_ENTRIES}]
+        return
+    seen: set[str] = set()
+    for index, entry in enumerate(value):
+        path = f"{section}.{index}"
+        _check_group(section_questions, entry, path, complete, errors, references, entry_keys=True)
+        if isinstance(entry, dict):
+            _check_entry_id(entry.get(ENTRY_ID_KEY), f"{path}.{ENTRY_ID_KEY}", seen, errors)
+
+
+def _check_territories_exist(
+    references: dict[str, list[str]],
+    known_territories: Callable[[Iterable[str]], set[str]],
+    errors: dict[str, list[str]],
+) -> None:
+    """An error at every path naming a territory that `known_territories` does not know."""
+    known = known_territories(references.keys())
+    for reference, paths in references.items():
+        if reference not in known:
+            for path in paths:
+                errors.setdefault(path, []).append(
+                    _("Territoire inconnu : « %(ref)s ».") % {"ref": reference}
+                )
 
 
 def _character_errors(answers: dict) -> dict[str, list[str]]:

@@ -77,38 +77,51 @@ def check_definition(definition: object) -> list[str]:
     seen_sections: set[str] = set()
     questions: dict[str, dict] = {}
     for s_index, section in enumerate(sections, start=1):
-        where = f"sections[{s_index}]"
-        if not isinstance(section, dict):
-            errors.append(f"{where}: an object is expected")
-            continue
-        code = section.get("code")
-        if not isinstance(code, str) or not CODE.match(code):
-            errors.append(f"{where}.code: a code such as 'respondent' is expected")
-        elif code in seen_sections:
-            errors.append(f"{where}.code: '{code}' is used twice")
-        else:
-            seen_sections.add(code)
-            where = f"section '{code}'"
-        errors += _check_text(section.get("title"), f"{where}.title", required=True)
-        errors += _check_text(section.get("description"), f"{where}.description", required=False)
-        if not isinstance(section.get("repeatable", False), bool):
-            errors.append(f"{where}.repeatable: true or false is expected")
-        if section.get("repeatable"):
-            errors += _check_text(section.get("item_label"), f"{where}.item_label", required=True)
-        items = section.get("questions")
-        if not isinstance(items, list) or not items:
-            errors.append(f"{where}.questions: a non-empty list is expected")
-            continue
-        for q_index, question in enumerate(items, start=1):
-            errors += _check_question(
-                question,
-                f"{where}.questions[{q_index}]",
-                questions,
-                section_code=code,
-                repeatable=section.get("repeatable") is True,
-            )
-    # Conditions may point only at an earlier question of the same section (or of a
-    # non-repeatable section), with values that question can take.
+        errors += _check_section(section, f"sections[{s_index}]", seen_sections, questions)
+    return errors + _check_conditions(questions)
+
+
+def _check_section(
+    section: object, where: str, seen_sections: set[str], questions: dict[str, dict]
+) -> list[str]:
+    """The problems of one section and its questions; records its code in `seen_sections`
+    and its questions in `questions`."""
+    if not isinstance(section, dict):
+        return [f"{where}: an object is expected"]
+    errors: list[str] = []
+    code = section.get("code")
+    if not isinstance(code, str) or not CODE.match(code):
+        errors.append(f"{where}.code: a code such as 'respondent' is expected")
+    elif code in seen_sections:
+        errors.append(f"{where}.code: '{code}' is used twice")
+    else:
+        seen_sections.add(code)
+        where = f"section '{code}'"
+    errors += _check_text(section.get("title"), f"{where}.title", required=True)
+    errors += _check_text(section.get("description"), f"{where}.description", required=False)
+    if not isinstance(section.get("repeatable", False), bool):
+        errors.append(f"{where}.repeatable: true or false is expected")
+    if section.get("repeatable"):
+        errors += _check_text(section.get("item_label"), f"{where}.item_label", required=True)
+    items = section.get("questions")
+    if not isinstance(items, list) or not items:
+        errors.append(f"{where}.questions: a non-empty list is expected")
+        return errors
+    for q_index, question in enumerate(items, start=1):
+        errors += _check_question(
+            question,
+            f"{where}.questions[{q_index}]",
+            questions,
+            section_code=code,
+            repeatable=section.get("repeatable") is True,
+        )
+    return errors
+
+
+def _check_conditions(questions: dict[str, dict]) -> list[str]:
+    """Conditions may point only at an earlier question of the same section (or of a
+    non-repeatable section), with values that question can take."""
+    errors: list[str] = []
     for code, question in questions.items():
         condition = question.get("show_if")
         if condition is None:
@@ -204,23 +217,7 @@ def _check_question(
         errors.append(f"{where}.allow_other: true or false is expected")
     if question.get("allow_other") and kind not in ("territory", "territory_list"):
         errors.append(f"{where}.allow_other: only for territory questions")
-    choices = question.get("choices")
-    if kind in CHOICE_TYPES:
-        if not isinstance(choices, list) or not choices:
-            errors.append(f"{where}.choices: a non-empty list is expected")
-        else:
-            seen = set()
-            for c_index, choice in enumerate(choices, start=1):
-                c_where = f"{where}.choices[{c_index}]"
-                if not isinstance(choice, dict) or not isinstance(choice.get("value"), str):
-                    errors.append(f'{c_where}: {{"value": ..., "label": ...}} is expected')
-                    continue
-                if choice["value"] in seen:
-                    errors.append(f"{c_where}: value '{choice['value']}' is used twice")
-                seen.add(choice["value"])
-                errors += _check_text(choice.get("label"), f"{c_where}.label", required=True)
-    elif choices is not None:
-        errors.append(f"{where}.choices: only for single_choice and multiple_choice")
+    errors += _check_choices(question.get("choices"), where, kind)
     unknown = set(question) - {
         "code",
         "type",
@@ -240,6 +237,29 @@ def _check_question(
             "_section": section_code,
             "_repeatable": repeatable,
         }
+    return errors
+
+
+def _check_choices(choices, where: str, kind) -> list[str]:
+    """The problems of a question's `choices`: required for the choice types, unique
+    values with labels; refused for the others."""
+    if kind not in CHOICE_TYPES:
+        if choices is None:
+            return []
+        return [f"{where}.choices: only for single_choice and multiple_choice"]
+    if not isinstance(choices, list) or not choices:
+        return [f"{where}.choices: a non-empty list is expected"]
+    errors: list[str] = []
+    seen = set()
+    for c_index, choice in enumerate(choices, start=1):
+        c_where = f"{where}.choices[{c_index}]"
+        if not isinstance(choice, dict) or not isinstance(choice.get("value"), str):
+            errors.append(f'{c_where}: {{"value": ..., "label": ...}} is expected')
+            continue
+        if choice["value"] in seen:
+            errors.append(f"{c_where}: value '{choice['value']}' is used twice")
+        seen.add(choice["value"])
+        errors += _check_text(choice.get("label"), f"{c_where}.label", required=True)
     return errors
 
 

@@ -16,8 +16,9 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from cooperation.export_requests import canonical_query, filter_errors
-from cooperation.exports import DELIMITERS, csv_blocks, write_workbook
+from cooperation.exports import write_workbook
 from jobs.exporters import Export, Progress, Size, SizeCheck, peeked
+from portal.tabular import DELIMITERS, csv_blocks
 
 from .exports import (
     CHUNK_SIZE,

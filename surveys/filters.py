@@ -7,10 +7,9 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from cooperation.filters import sort_keys
+from portal.ordering import NullsLastOrderingFilter
 from territories.models import Territory
 from territories.references import TerritoryReference
 
@@ -36,21 +35,8 @@ class InstantFilter(django_filters.DateTimeFilter):
     field_class = InstantField
 
 
-class ResponseOrderingFilter(django_filters.OrderingFilter):
-    """Sort keys with empty (null) dates last, whatever the direction; ties broken by id,
-    so that pages never repeat or skip a response."""
-
-    def filter(self, qs, value):
-        value = sort_keys(value)
-        if not value:
-            return qs
-        keys = []
-        for param in value:
-            field = F(self.param_map[param.lstrip("-")])
-            keys.append(
-                field.desc(nulls_last=True) if param.startswith("-") else field.asc(nulls_last=True)
-            )
-        return qs.order_by(*keys, "id")
+class ResponseOrderingFilter(NullsLastOrderingFilter):
+    """Empty (null) dates last, whatever the direction; ties broken by id."""
 
 
 class ResponseFilterSet(django_filters.FilterSet):

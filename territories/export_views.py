@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from rest_framework.settings import api_settings
 
 from jobs.downloads import file_response
+from portal.tabular import DELIMITERS
 from portal.typography import labelled
 
-from .exports import DELIMITERS, FORMATS, metropolis_table, territory_table, write_table
+from .exports import FORMATS, metropolis_table, territory_table, write_table
 from .views import MetropolisListView, TerritoryListView
 
 

@@ -23,7 +23,6 @@ from .columns import metropolis_columns
 
 LIST_SEPARATOR = " | "
 CHUNK_SIZE = 2000
-DELIMITERS = {"comma": ",", "semicolon": ";"}
 # Parameters of the list pages that do not change the file.
 IGNORED_PARAMETERS = ("page", "sep")
 

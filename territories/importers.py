@@ -201,10 +201,22 @@ def read_reference_data(
     else:
         in_scope = set(departments_by_code)
 
-    def keep(record: TerritoryRecord) -> None:
-        data.records[record.key] = record
+    _keep_areas(data, regions, departments_by_code, communes, commune_places, in_scope)
+    for code, record in communes.items():
+        department_code, region_code = commune_places[code]
+        if department_code in in_scope:
+            data.records[record.key] = record
+            data.containments.add((record.key, (TerritoryKind.DEPARTMENT, department_code)))
+            data.containments.add((record.key, (TerritoryKind.REGION, region_code)))
+    for stem, kind in (("epci", TerritoryKind.EPCI), ("ept", TerritoryKind.EPT)):
+        groups = _read_groups(raw[stem], stem, kind, communes, vintages)
+        _keep_groups(data, groups, commune_places, in_scope)
+    return data
 
-    # Départements and régions get the population of their current communes.
+
+def _keep_areas(data, regions, departments_by_code, communes, commune_places, in_scope) -> None:
+    """Adds to `data` the régions and départements in scope, with the population of their
+    current communes, and the containment of each département in its région."""
     department_population: dict[str, int] = {}
     for code, (department_code, _region) in commune_places.items():
         population = communes[code].population or 0
@@ -216,33 +228,30 @@ def read_reference_data(
         if code in scoped_regions:
             region_departments = [d for d, (_n, r) in departments_by_code.items() if r == code]
             population = sum(department_population.get(d, 0) for d in region_departments)
-            keep(_with_population(record, population))
+            record = _with_population(record, population)
+            data.records[record.key] = record
     for code, (record, region_code) in departments_by_code.items():
         if code in in_scope:
-            keep(_with_population(record, department_population.get(code, 0)))
+            record = _with_population(record, department_population.get(code, 0))
+            data.records[record.key] = record
             data.containments.add((record.key, (TerritoryKind.REGION, region_code)))
 
-    for code, record in communes.items():
-        department_code, region_code = commune_places[code]
-        if department_code in in_scope:
-            keep(record)
-            data.containments.add((record.key, (TerritoryKind.DEPARTMENT, department_code)))
-            data.containments.add((record.key, (TerritoryKind.REGION, region_code)))
 
-    for stem, kind in (("epci", TerritoryKind.EPCI), ("ept", TerritoryKind.EPT)):
-        for group, members in _read_groups(raw[stem], stem, kind, communes, vintages):
-            places = {commune_places[m] for m in members}
-            if not any(department_code in in_scope for department_code, _r in places):
-                continue
-            keep(group)
-            # All of them, not only those in scope: see `ReferenceData`.
-            for department_code, region_code in places:
-                data.containments.add((group.key, (TerritoryKind.DEPARTMENT, department_code)))
-                data.containments.add((group.key, (TerritoryKind.REGION, region_code)))
-            for member in members:
-                if commune_places[member][0] in in_scope:
-                    data.containments.add(((TerritoryKind.COMMUNE, member), group.key))
-    return data
+def _keep_groups(data, groups, commune_places, in_scope) -> None:
+    """Adds to `data` the groups (EPCI, EPT) with a member commune in scope, their
+    départements and régions, and the membership of their communes in scope."""
+    for group, members in groups:
+        places = {commune_places[m] for m in members}
+        if not any(department_code in in_scope for department_code, _r in places):
+            continue
+        data.records[group.key] = group
+        # All of them, not only those in scope: see `ReferenceData`.
+        for department_code, region_code in places:
+            data.containments.add((group.key, (TerritoryKind.DEPARTMENT, department_code)))
+            data.containments.add((group.key, (TerritoryKind.REGION, region_code)))
+        for member in members:
+            if commune_places[member][0] in in_scope:
+                data.containments.add(((TerritoryKind.COMMUNE, member), group.key))
 
 
 def _with_population(record: TerritoryRecord, population: int) -> TerritoryRecord:

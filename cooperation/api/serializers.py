@@ -5,10 +5,8 @@ to write: write_serializers.py."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.api.fields import AbsoluteURLField
+from config.api.fields import AbsoluteURLField, BlankAsNullCharField, BlankAsNullChoiceField
 from territories.api.serializers import (
-    BlankAsNullCharField,
-    BlankAsNullChoiceField,
     TerritoryDetailURLField,
 )
 from territories.models import Territory, TerritoryCategory

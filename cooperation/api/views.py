@@ -9,35 +9,17 @@ config.api.permissions.IsStaffOrReadOnly. Writes go through cooperation.services
 from dataclasses import replace
 
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
 from django_filters.utils import translate_validation
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-    inline_serializer,
-)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from config.api.representation import PageRows
-from config.api.schema import (
-    NOT_AUTHENTICATED,
-    PERMISSION_DENIED,
-    THROTTLED,
-    error_response,
-    field_errors_serializer,
-)
-from jobs.api.serializers import ExportJobSerializer
 from jobs.api.views import accepted
 from jobs.downloads import export_now_or_later
 from jobs.models import ExportJob
 
 from ..export_requests import RegistryExport
-from ..exports import DELIMITERS
 from ..filters import CooperationFilterSet
 from ..models import Cooperation, Instrument, Partnership, Source, Theme
 from ..services import (
@@ -55,6 +37,13 @@ from ..services import (
 from . import listing
 from .citations import CitationActionsMixin
 from .renderers import CSVRenderer
+from .schema import (
+    cooperation_schema,
+    instrument_schema,
+    partnership_schema,
+    source_schema,
+    theme_schema,
+)
 from .serializers import (
     CooperationSerializer,
     CSVOptionsSerializer,
@@ -70,168 +59,10 @@ from .write_serializers import (
     SourceInputSerializer,
 )
 
-FILTER_ERRORS = field_errors_serializer(
-    "CooperationFilterErrors", [*CooperationFilterSet.base_filters, "sep", "table"]
-)
-
-
-def _write_errors(name: str, fields, nested=()):
-    """Body of a 400 on a write: one key per invalid field, each a list of messages; for
-    the lists in `nested` (partners, sources), either a list of messages about the whole
-    list, or an object with the position of each invalid item as key and its field errors
-    as value: `{"partners": {"1": {"territory": ["…"]}}}`."""
-    messages = {
-        field: serializers.ListField(child=serializers.CharField(), required=False)
-        for field in [*fields, "non_field_errors"]
-    }
-    for field in nested:
-        messages[field] = serializers.JSONField(
-            required=False,
-            help_text=_(
-                "Liste de messages sur la liste entière, ou objet dont les clés sont les "
-                "positions (à partir de 0) des éléments invalides et les valeurs leurs erreurs "
-                'par champ, par exemple {"1": {"territory": ["…"]}}.'
-            ),
-        )
-    return OpenApiResponse(
-        inline_serializer(name=name, fields=messages),
-        description=_(
-            "Données invalides : chaque champ en cause, avec ses messages (rien n’est écrit)."
-        ),
-    )
-
-
-COOPERATION_WRITE_ERRORS = _write_errors(
-    "CooperationWriteErrors",
-    [f for f in CooperationWriteSerializer.Meta.fields if f not in ("partners", "sources")],
-    nested=("partners", "sources"),
-)
-PARTNER_WRITE_ERRORS = _write_errors("PartnershipWriteErrors", ["territory", "role"])
-SOURCE_WRITE_ERRORS = _write_errors("SourceWriteErrors", list(SourceInputSerializer().fields))
-COOPERATION_NOT_FOUND = error_response(
-    _("Coopération inconnue, ou non publiée (invisible sans compte de l’équipe).")
-)
-CHILD_NOT_FOUND = error_response(
-    _("Coopération inconnue ou non publiée, ou élément qui n’appartient pas à cette fiche.")
-)
-READ_ERRORS = {429: THROTTLED}
 WRITE_METHODS = ("POST", "PUT", "PATCH")
-WRITE_DENIED = {401: NOT_AUTHENTICATED, 403: PERMISSION_DENIED}
-
-CSV_DESCRIPTION = _(
-    "Export CSV (UTF-8 avec BOM, séparateur virgule) de toute la sélection filtrée, sans "
-    "pagination, envoyé avec sa longueur (Content-Length)."
-)
-CSV_JOB_DESCRIPTION = _(
-    "Sélection trop volumineuse pour un envoi immédiat (plus de EXPORT_JOB_MIN_ROWS "
-    "lignes, 200 000 par défaut) : le fichier est préparé en arrière-plan. Location donne "
-    "l’adresse à interroger (/api/v1/exports/<id>/), qui redirige vers le fichier une fois "
-    "prêt. Sans jeton, renvoyez le cookie de session reçu avec cette réponse."
-)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Lister et filtrer les coopérations"),
-        description=_(
-            "Liste paginée des coopérations publiées (toutes pour l’équipe), avec les mêmes "
-            "filtres que la page /cooperations/ ; ils se combinent. Un paramètre invalide donne "
-            "une erreur 400 qui le nomme. Avec format=csv (ou Accept: text/csv), la réponse est "
-            "l’export CSV de toute la sélection, sans pagination."
-        ),
-        parameters=[
-            OpenApiParameter(
-                "format",
-                str,
-                OpenApiParameter.QUERY,
-                enum=["json", "csv"],
-                description=_(
-                    "json (par défaut) : liste paginée ; csv : export CSV de toute la sélection "
-                    "filtrée (page et page_size sont alors ignorés)."
-                ),
-            ),
-            OpenApiParameter(
-                "sep",
-                str,
-                OpenApiParameter.QUERY,
-                enum=list(DELIMITERS),
-                description=_(
-                    "Avec format=csv : séparateur, comma (par défaut) ou semicolon (Excel en "
-                    "français)."
-                ),
-            ),
-            OpenApiParameter(
-                "table",
-                str,
-                OpenApiParameter.QUERY,
-                enum=["cooperations", "partnerships"],
-                description=_(
-                    "Avec format=csv : cooperations (par défaut, une ligne par coopération) ou "
-                    "partnerships (une ligne par partenaire)."
-                ),
-            ),
-        ],
-        responses={
-            (200, "application/json"): OpenApiResponse(
-                CooperationSerializer, description=_("Une page de coopérations.")
-            ),
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
-            202: OpenApiResponse(ExportJobSerializer, description=CSV_JOB_DESCRIPTION),
-            400: OpenApiResponse(
-                FILTER_ERRORS,
-                description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
-            ),
-            404: error_response(_("Page inexistante.")),
-            **READ_ERRORS,
-        },
-    ),
-    retrieve=extend_schema(
-        summary=_("Une coopération, par identifiant"),
-        responses={200: CooperationSerializer, 404: COOPERATION_NOT_FOUND, **READ_ERRORS},
-    ),
-    create=extend_schema(
-        summary=_("Créer une coopération (équipe)"),
-        description=_(
-            'Réservé à l’équipe. Partenaires ({territory: "<type>:<code>", role}) : au moins '
-            "une métropole. Thèmes par code. Dates AAAA, AAAA-MM ou AAAA-MM-JJ."
-        ),
-        request=CooperationWriteSerializer,
-        responses={201: CooperationSerializer, 400: COOPERATION_WRITE_ERRORS, **WRITE_DENIED},
-    ),
-    update=extend_schema(
-        summary=_("Remplacer une coopération (équipe)"),
-        description=_(
-            "Réservé à l’équipe. title, instrument et partners sont requis ; les autres champs "
-            "omis gardent leur valeur."
-        ),
-        request=CooperationWriteSerializer,
-        responses={
-            200: CooperationSerializer,
-            400: COOPERATION_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: COOPERATION_NOT_FOUND,
-        },
-    ),
-    partial_update=extend_schema(
-        summary=_("Modifier une coopération (équipe)"),
-        description=_(
-            "Réservé à l’équipe. Seuls les champs envoyés changent ; partners, sources et "
-            "themes, s’ils sont envoyés, remplacent les listes actuelles."
-        ),
-        request=CooperationWriteSerializer,
-        responses={
-            200: CooperationSerializer,
-            400: COOPERATION_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: COOPERATION_NOT_FOUND,
-        },
-    ),
-    destroy=extend_schema(
-        summary=_("Supprimer une coopération (équipe)"),
-        description=_("Réservé à l’équipe. L’historique de la fiche est conservé."),
-        responses={204: None, **WRITE_DENIED, 404: COOPERATION_NOT_FOUND},
-    ),
-)
+@cooperation_schema
 class CooperationViewSet(CitationActionsMixin, viewsets.ModelViewSet):
     """Cooperation records: public reads of published records, staff writes."""
 
@@ -318,14 +149,6 @@ class CooperationViewSet(CitationActionsMixin, viewsets.ModelViewSet):
         return CooperationSerializer(fresh, context=self.get_serializer_context()).data
 
 
-COOPERATION_SLUG = OpenApiParameter(
-    "cooperation_slug",
-    str,
-    OpenApiParameter.PATH,
-    description=_("Identifiant (slug) de la coopération."),
-)
-
-
 class CooperationChildViewSet(viewsets.GenericViewSet):
     """Routes under /cooperations/<slug>/: the parent record is looked up among those the
     requester may see, so the nested routes of an unpublished record are 404 for the
@@ -354,49 +177,7 @@ class CooperationChildViewSet(viewsets.GenericViewSet):
         return self._cooperation
 
 
-@extend_schema(parameters=[COOPERATION_SLUG])
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Partenaires d’une coopération"),
-        responses={200: PartnershipSerializer, 404: COOPERATION_NOT_FOUND, **READ_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary=_("Un partenaire d’une coopération"),
-        responses={200: PartnershipSerializer, 404: CHILD_NOT_FOUND, **READ_ERRORS},
-    ),
-    create=extend_schema(
-        summary=_("Ajouter un partenaire (équipe)"),
-        request=PartnerInputSerializer,
-        responses={
-            201: PartnershipSerializer,
-            400: PARTNER_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: COOPERATION_NOT_FOUND,
-        },
-    ),
-    partial_update=extend_schema(
-        summary=_("Changer le rôle d’un partenaire (équipe)"),
-        request=PartnershipUpdateSerializer,
-        responses={
-            200: PartnershipSerializer,
-            400: PARTNER_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: CHILD_NOT_FOUND,
-        },
-    ),
-    destroy=extend_schema(
-        summary=_("Retirer un partenaire (équipe)"),
-        description=_(
-            "Réservé à l’équipe. Refusé (400) si le retrait ne laisse aucune métropole partenaire."
-        ),
-        responses={
-            204: None,
-            400: PARTNER_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: CHILD_NOT_FOUND,
-        },
-    ),
-)
+@partnership_schema
 class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CooperationChildViewSet):
     """The partners of a cooperation; adding, changing the role and removing are for staff."""
 
@@ -437,42 +218,7 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Coope
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema(parameters=[COOPERATION_SLUG])
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Sources d’une coopération"),
-        responses={200: SourceSerializer, 404: COOPERATION_NOT_FOUND, **READ_ERRORS},
-    ),
-    retrieve=extend_schema(
-        summary=_("Une source d’une coopération"),
-        responses={200: SourceSerializer, 404: CHILD_NOT_FOUND, **READ_ERRORS},
-    ),
-    create=extend_schema(
-        summary=_("Ajouter une source (équipe)"),
-        request=SourceInputSerializer,
-        responses={
-            201: SourceSerializer,
-            400: SOURCE_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: COOPERATION_NOT_FOUND,
-        },
-    ),
-    partial_update=extend_schema(
-        summary=_("Modifier une source (équipe)"),
-        description=_("Réservé à l’équipe. Seuls les champs envoyés changent."),
-        request=SourceInputSerializer,
-        responses={
-            200: SourceSerializer,
-            400: SOURCE_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: CHILD_NOT_FOUND,
-        },
-    ),
-    destroy=extend_schema(
-        summary=_("Retirer une source (équipe)"),
-        responses={204: None, **WRITE_DENIED, 404: CHILD_NOT_FOUND},
-    ),
-)
+@source_schema
 class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CooperationChildViewSet):
     """The sources of a cooperation; adding, changing and removing are for staff."""
 
@@ -510,16 +256,7 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Cooperatio
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Thèmes, avec leur nombre de coopérations"),
-        description=_(
-            "Tous les thèmes, dans l’ordre de la taxonomie, non paginés. Le nombre ne compte "
-            "que les coopérations visibles par le demandeur (publiées, sauf pour l’équipe)."
-        ),
-        responses={200: ThemeSerializer(many=True), **READ_ERRORS},
-    )
-)
+@theme_schema
 class ThemeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The theme taxonomy (read-only)."""
 
@@ -533,16 +270,7 @@ class ThemeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Theme.objects.with_cooperation_count(visible).order_by("position", "code")
 
 
-@extend_schema_view(
-    list=extend_schema(
-        summary=_("Formes de coopération, avec leur nombre de coopérations"),
-        description=_(
-            "Toutes les formes, non paginées. Le nombre ne compte que les coopérations "
-            "visibles par le demandeur (publiées, sauf pour l’équipe)."
-        ),
-        responses={200: InstrumentSerializer(many=True), **READ_ERRORS},
-    )
-)
+@instrument_schema
 class InstrumentViewSet(viewsets.ViewSet):
     """The forms a cooperation takes (a fixed list of choices, not a table; read-only)."""
 

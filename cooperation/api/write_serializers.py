@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from config.api.fields import NullAsBlankCharField, NullAsBlankURLField
 from config.api.storable_text import StorableTextMixin
 from territories.filters import TerritoryReferenceField as TerritoryReferenceFormField
 from territories.models import Territory
@@ -36,28 +37,6 @@ class WholeItemMixin:
         item = type(self)(data=data, context=self.context)
         item.is_valid(raise_exception=True)
         return item.validated_data
-
-
-class NullAsBlankMixin:
-    """Accept null (what the API returns for "no value") as well as "" on input, and store
-    "" — so that a client can send back what it read."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("allow_blank", True)
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def validate_empty_values(self, data):
-        is_empty, value = super().validate_empty_values(data)
-        return (True, "") if is_empty and value is None else (is_empty, value)
-
-
-class NullAsBlankCharField(NullAsBlankMixin, serializers.CharField):
-    pass
-
-
-class NullAsBlankURLField(NullAsBlankMixin, serializers.URLField):
-    pass
 
 
 @extend_schema_field(

@@ -11,7 +11,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from territories.api.serializers import BlankAsNullCharField, TerritoryLinkSerializer
+from config.api.fields import BlankAsNullCharField
+from territories.api.serializers import TerritoryLinkSerializer
 
 from ..models import Campaign, Questionnaire, Response
 from ..wording import person_name, time_of_day

@@ -10,8 +10,9 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
 from jobs.downloads import file_response
+from portal.tabular import DELIMITERS
 
-from ..exports import DELIMITERS, FORMATS, territory_table, write_table
+from ..exports import FORMATS, territory_table, write_table
 
 
 class CSVRenderer(BaseRenderer):

@@ -6,18 +6,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from config.api.fields import AbsoluteURLField, BlankAsNullMixin
+from config.api.fields import AbsoluteURLField, BlankAsNullCharField, BlankAsNullChoiceField
 from config.api.representation import ChoiceLabels
 
 from ..models import Territory, TerritoryCategory, TerritoryKind
-
-
-class BlankAsNullCharField(BlankAsNullMixin, serializers.CharField):
-    pass
-
-
-class BlankAsNullChoiceField(BlankAsNullMixin, serializers.ChoiceField):
-    pass
 
 
 class TerritoryDetailURLField(serializers.HyperlinkedIdentityField):

@@ -113,12 +113,31 @@ def _plan(contours: CommuneContours) -> _Plan:
     geometry_of = {pk: contours.geometries[communes[pk]] for pk in drawn}
     members, kind_of = _members(communes)
 
-    ids, geometries, missing_members = list(drawn), [geometry_of[pk] for pk in drawn], {}
+    unions, missing_members = _unions(members, kind_of, geometry_of)
+    ids = [*drawn, *unions]
+    geometries = [*(geometry_of[pk] for pk in drawn), *unions.values()]
+    adjacency = _adjacency(drawn, geometry_of, members, kind_of)
+    codes = set(communes.values())
+    return _Plan(
+        rows=dict(zip(ids, shapes.measures(geometries), strict=True)),
+        missing_members=missing_members,
+        adjacency=adjacency,
+        without_contour=tuple(sorted(c for pk, c in communes.items() if pk not in geometry_of)),
+        from_delegated=tuple(code for code in contours.from_delegated if code in codes),
+    )
+
+
+def _unions(members: dict, kind_of: dict, geometry_of: dict) -> tuple[dict, dict]:
+    """The contour of every territory made of communes (id → geometry, in the order they
+    are built) and, for each, how many of its member communes have no contour."""
+    from . import shapes
+
     # Built from the bottom up, each level from whole territories of the level below when
     # it can: a département from the EPCI inside it (and the communes of the EPCI that
     # straddle its border), a région from its départements. Merging a few dozen pieces is
     # much cheaper than merging hundreds or thousands of communes again, for the same shape.
     unions: dict[int, object] = {}
+    missing_members: dict[int, int] = {}
     by_kind = {
         kind: {pk: frozenset(m) for pk, m in members.items() if kind_of[pk] == kind}
         for kind in (TerritoryKind.EPCI, TerritoryKind.DEPARTMENT)
@@ -139,9 +158,14 @@ def _plan(contours: CommuneContours) -> _Plan:
         else:
             parts = _pieces(drawn_members, by_kind[below], unions, geometry_of)
         unions[container_id] = shapes.union(parts)
-        ids.append(container_id)
-        geometries.append(unions[container_id])
         missing_members[container_id] = len(member_ids) - len(drawn_members)
+    return unions, missing_members
+
+
+def _adjacency(drawn: list[int], geometry_of: dict, members: dict, kind_of: dict) -> set:
+    """Every pair of neighbours (first id < second id): communes whose contours touch, and
+    the territories above them, derived from their communes' pairs."""
+    from . import shapes
 
     commune_pairs = [
         (min(drawn[i], drawn[j]), max(drawn[i], drawn[j]))
@@ -161,14 +185,7 @@ def _plan(contours: CommuneContours) -> _Plan:
             commune_pairs, group_of[TerritoryKind.EPCI], composites
         )
     }
-    codes = set(communes.values())
-    return _Plan(
-        rows=dict(zip(ids, shapes.measures(geometries), strict=True)),
-        missing_members=missing_members,
-        adjacency=adjacency,
-        without_contour=tuple(sorted(c for pk, c in communes.items() if pk not in geometry_of)),
-        from_delegated=tuple(code for code in contours.from_delegated if code in codes),
-    )
+    return adjacency
 
 
 def _pieces(communes: list[int], wholes: dict[int, frozenset], unions: dict, geometry_of) -> list:

@@ -3,8 +3,9 @@ receipt's date and reference."""
 
 from django.urls import reverse
 
-from portal.datetimes import date_and_time
+from portal.datetimes import date_and_time, iso_datetime
 from surveys.services import response_open, response_return, response_save, response_submit
+from surveys.wording import person_name
 from tests.fixtures.surveys import complete_answers
 
 
@@ -72,3 +73,26 @@ def test_other_officers_get_a_404(client, campaign, brittany, brest_officer, mak
     other = make_user("other", territories=[brittany["saint_etienne_metropole"]])
     client.force_login(other)
     assert client.get(print_url(campaign, brest)).status_code == 404
+
+
+def test_the_receipt_and_the_printable_page_give_the_same_receipt(
+    client, campaign, brittany, brest_officer
+):
+    brest = brittany["brest_metropole"]
+    response = submitted(campaign, brest, brest_officer)
+    client.force_login(brest_officer)
+    kwargs = {"campaign_id": campaign.pk, "kind": brest.kind, "code": brest.code}
+    pages = {
+        name: client.get(reverse(f"surveys:{name}", kwargs=kwargs)).content.decode()
+        for name in ("receipt", "print")
+    }
+    submitted_at = (
+        f'<time datetime="{iso_datetime(response.submitted_at)}">'
+        f"{date_and_time(response.submitted_at)}</time>"
+    )
+    for html in pages.values():
+        assert submitted_at in html
+        assert f"<code>{response.receipt_reference}</code>" in html
+        assert person_name(brest_officer) in html
+    assert "Coopérations décrites" in pages["receipt"]
+    assert "État aujourd’hui" in pages["print"]
