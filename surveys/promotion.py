@@ -363,14 +363,18 @@ def _create(context, number, answered, partners, themes, sources, notes, reviewe
 
 
 def _update(record, answered, partners, themes, sources, notes, reviewer, reason) -> bool:
-    """Apply what differs; returns whether anything did."""
+    """Apply the entry to its record; returns whether anything changed (the service's
+    report)."""
     changes: dict = {}
     for question, name in {**TEXT_FIELDS, **CODE_FIELDS}.items():
+        # An answer equal to the record's text but for line endings and outer blanks
+        # leaves the record's text as it is.
         if question in answered and _text(getattr(record, name)) != _text(answered[question]):
             changes[name] = answered[question]
     for question, name in (("coop_start_year", "start"), ("coop_end_year", "end")):
         year = answered.get(question)
         current = getattr(record, f"{name}_date")
+        # The same year keeps the record's more precise date.
         if year is not None and (current is None or current.year != year):
             changes[name] = str(year)
     missing_notes = [note for note in notes if note not in record.uncertainty_notes]
@@ -378,38 +382,23 @@ def _update(record, answered, partners, themes, sources, notes, reviewer, reason
         changes["uncertainty_notes"] = "\n".join(
             line for line in [record.uncertainty_notes.rstrip(), *missing_notes] if line
         )
-
-    new_themes = None
-    if themes is not None and {t.pk for t in themes} != {t.pk for t in record.themes.all()}:
-        new_themes = themes
-
-    new_partners = None
-    current = list(record.partnerships.select_related("territory").order_by("position", "id"))
+    # Partners already on the record keep their role and order; the others follow.
     wanted = {territory.pk for territory in partners}
-    if wanted != {p.territory_id for p in current}:
-        kept = [PartnerInput(p.territory, p.role) for p in current if p.territory_id in wanted]
-        known = {p.territory.pk for p in kept}
-        new_partners = kept + [PartnerInput(t) for t in partners if t.pk not in known]
-
-    new_sources = None
-    existing = list(record.sources.all())
+    current = list(record.partnerships.select_related("territory").order_by("position", "id"))
+    kept = [PartnerInput(p.territory, p.role) for p in current if p.territory_id in wanted]
+    known = {p.territory.pk for p in kept}
+    existing = [SourceInput.from_source(s) for s in record.sources.all()]
     cited = {_source_key(s) for s in existing}
-    additions = [s for s in sources if _source_key(s) not in cited]
-    if additions:
-        new_sources = [SourceInput.from_source(s) for s in existing] + additions
-
-    if not changes and new_themes is None and new_partners is None and new_sources is None:
-        return False
-    cooperation_update(
+    report = cooperation_update(
         cooperation=record,
         user=reviewer,
-        themes=new_themes,
-        partners=new_partners,
-        sources=new_sources,
+        themes=themes,
+        partners=kept + [PartnerInput(t) for t in partners if t.pk not in known],
+        sources=existing + [s for s in sources if _source_key(s) not in cited],
         change_reason=reason,
         **changes,
     )
-    return True
+    return bool(report)
 
 
 def _partners(context: _Context, declared: list) -> tuple[list[Territory], list[Territory]]:
