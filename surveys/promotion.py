@@ -32,14 +32,12 @@ only what changed since.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
-from django.utils.text import Truncator, slugify
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from cooperation.models import Cooperation, Origin, PartnerRole, Theme
@@ -50,13 +48,11 @@ from cooperation.services import (
     cooperation_update,
 )
 from portal.history import describe_change, latest_history
-from portal.typography import labelled
-from territories.models import Territory, TerritoryCategory, TerritoryKind
-from territories.services import grouping_upsert
-from territories.text import normalize_search_text
+from territories.models import Territory
 
-from .answers import answer_errors, entry_id_of, is_empty, visible
-from .definition import Question, parse_definition
+from .answers import answer_errors, entry_id_of
+from .definition import Question
+from .entry_plan import EntryPlan, PlanSet, cooperation_entries, entry_plans
 from .mapping import (
     CODE_FIELDS,
     TEXT_FIELDS,
@@ -64,27 +60,17 @@ from .mapping import (
 from .models import Promotion, Response, ResponseStatus
 from .permissions import check_reviewer
 from .prefill import cooperation_section
-from .registry_links import EntryLink, entry_links
-
-# The `source` of a territory created from a partner declared outside the list: a
-# reviewer should check it (SIREN, category, place) and then change its source.
-SURVEY_GROUPING_SOURCE = "recensement (à vérifier)"
-URL = re.compile(r"https?://[^\s<>\"«»]+", re.IGNORECASE)
-# Characters left around a document's title once its URL is taken out of the line.
-TITLE_TRIM = " \t\u00a0\u202f\u2014\u2013-:|,;()[]«»"
-# simple-history's `history_change_reason` column.
-CHANGE_REASON_MAX = 100
-# Registry fields (as named in service errors) → the question that fills them.
-QUESTION_OF_FIELD = {
-    **{name: question for question, name in TEXT_FIELDS.items()},
-    **{name: question for question, name in CODE_FIELDS.items()},
-    "partners": "coop_partners",
-    "themes": "coop_themes",
-    "start": "coop_start_year",
-    "end": "coop_end_year",
-    "url": "coop_documents",
-    "date": "coop_documents",
-}
+from .promotion_inputs import (
+    SURVEY_GROUPING_SOURCE,
+    change_reason,
+    entry_heading,
+    entry_messages,
+    entry_partners,
+    entry_sources,
+    grouping_note,
+    is_ours,
+    source_key,
+)
 
 
 @dataclass(frozen=True)
@@ -139,35 +125,26 @@ def response_promote(*, response: Response, reviewer) -> PromotionReport:
     )
     if response.status != ResponseStatus.VALIDATED:
         raise ValidationError(_("Seule une réponse validée peut être versée au registre."))
-    all_questions = parse_definition(response.questionnaire.definition)
-    section = cooperation_section(all_questions)
-    questions = [q for q in all_questions if q.section == section]
     entries = cooperation_entries(response)
-    context = _Context.load(response, questions, entries)
-    links = entry_links(response, entries, lock=True)
-    problems = _entry_problems(all_questions, response.answers, section)
-    context.latest_changes = latest_history(
-        Cooperation,
-        [
-            link.record.pk
-            for entry, link in zip(entries, links, strict=True)
-            if link.record is not None and entry_id_of(entry) in context.promotions
-        ],
-    )
+    plans = entry_plans(response, entries, lock=True)
+    questions = list(plans.questions.values())
+    section = cooperation_section(response.questionnaire.questions)
+    problems = _entry_problems(response.questionnaire.questions, response.answers, section)
+    context = _Context.load(response, plans)
 
     errors: list[str] = []
     promoted: list[PromotedEntry] = []
-    for number, (entry, link) in enumerate(zip(entries, links, strict=True), start=1):
+    for plan in plans.plans:
         try:
             # A savepoint per entry, so that every faulty entry is reported at once; the
             # error raised below still rolls back the entries that went through.
             with transaction.atomic():
-                if number in problems:
-                    raise ValidationError(problems[number])
-                promoted.append(_promote_entry(context, number, entry, link, reviewer=reviewer))
+                if plan.number in problems:
+                    raise ValidationError(problems[plan.number])
+                promoted.append(_promote_entry(context, plan, reviewer=reviewer))
         except ValidationError as error:
-            heading = _entry_heading(number, entry)
-            errors += [f"{heading}{message}" for message in _messages(error, questions)]
+            heading = entry_heading(plan.number, plan.entry)
+            errors += [f"{heading}{message}" for message in entry_messages(error, questions)]
     if errors:
         raise ValidationError(errors)
     return PromotionReport(entries=tuple(promoted))
@@ -185,15 +162,6 @@ def _entry_problems(questions: list[Question], answers, section) -> dict[int, di
                 messages
             )
     return problems
-
-
-def cooperation_entries(response: Response) -> list:
-    """The cooperation entries of a response's answers (none when its questionnaire has no
-    cooperation section)."""
-    section = cooperation_section(response.questionnaire.questions)
-    answers = response.answers if isinstance(response.answers, dict) else {}
-    entries = answers.get(section) if section else None
-    return entries if isinstance(entries, list) else []
 
 
 def promotions_of(response: Response) -> list[dict]:
@@ -222,67 +190,65 @@ def promotions_of(response: Response) -> list[dict]:
 @dataclass
 class _Context:
     response: Response
-    questions: list[Question]
-    territories: dict[str, Territory]
     themes: dict[str, Theme]
-    promotions: dict[str, Promotion]
     # The latest history row of each record promoted to before, by primary key.
-    latest_changes: dict[int, object] = field(default_factory=dict)
+    latest_changes: dict[int, object]
 
     @classmethod
-    def load(cls, response: Response, questions: list[Question], entries: list) -> _Context:
-        """Everything the entries refer to, in a fixed number of queries."""
-        entries = [e for e in entries if isinstance(e, dict)]
-        references = set()
-        theme_codes = set()
-        for entry in entries:
-            partners = entry.get("coop_partners")
-            for partner in partners if isinstance(partners, list) else []:
-                if isinstance(partner, str):
-                    references.add(partner)
-            themes = entry.get("coop_themes")
-            if isinstance(themes, list):
-                theme_codes.update(theme for theme in themes if isinstance(theme, str))
-        territories = Territory.objects.by_references(references)
+    def load(cls, response: Response, plans: PlanSet) -> _Context:
+        """The themes the entries name and the latest change of each record promoted to
+        before, in a fixed number of queries."""
+        theme_codes = {
+            theme
+            for plan in plans.plans
+            for theme in plan.declared.get("coop_themes") or []
+            if isinstance(theme, str)
+        }
         return cls(
             response=response,
-            questions=questions,
-            territories=territories,
             themes={t.code: t for t in Theme.objects.filter(code__in=theme_codes)},
-            promotions={p.entry: p for p in Promotion.objects.filter(response=response)},
+            latest_changes=latest_history(
+                Cooperation,
+                [plan.record.pk for plan in plans.plans if plan.record and plan.promotion],
+            ),
         )
 
 
-def _promote_entry(
-    context: _Context, number: int, entry, link: EntryLink, *, reviewer
-) -> PromotedEntry:
-    entry_id = entry_id_of(entry)
+@dataclass(frozen=True)
+class _Writes:
+    """What an entry writes to its record, whichever record that is."""
+
+    partners: list[Territory]
+    themes: list[Theme] | None
+    sources: list[SourceInput]
+    notes: list[str]
+    reason: str
+
+
+def _promote_entry(context: _Context, plan: EntryPlan, *, reviewer) -> PromotedEntry:
+    entry_id = plan.entry_id
     if not entry_id:
         raise ValidationError(_("identifiant de fiche manquant."))
-    if link.refusal:
-        raise ValidationError(link.refusal)
-    answered = {
-        q.code: entry[q.code]
-        for q in context.questions
-        if visible(q, entry) and not is_empty(entry.get(q.code))
-    }
+    if plan.link.refusal:
+        raise ValidationError(plan.link.refusal)
     response = context.response
-    partners, to_check = _partners(context, answered.get("coop_partners") or [])
-    themes = _themes(context, answered.get("coop_themes"))
-    sources = _sources(response, answered.get("coop_documents", ""))
-    notes = [_grouping_note(territory) for territory in to_check]
-    reason = _change_reason(response, number, entry_id)
-
-    promotion = context.promotions.get(entry_id)
-    record = link.record
+    partners, to_check = entry_partners(response, plan)
+    writes = _Writes(
+        partners=partners,
+        themes=_themes(context, plan.declared.get("coop_themes")),
+        sources=entry_sources(response, plan.declared.get("coop_documents", "")),
+        notes=[grouping_note(territory) for territory in to_check],
+        reason=change_reason(response, plan.number, entry_id),
+    )
+    record, promotion = plan.record, plan.promotion
     if promotion is not None and record is not None:
         # Promoted before: someone may have changed the record since, which a new
         # promotion must not undo.
         latest = context.latest_changes.get(record.pk)
-        if latest is not None and not _is_ours(latest, response):
+        if latest is not None and not is_ours(latest, response):
             return PromotedEntry(
                 entry=entry_id,
-                number=number,
+                number=plan.number,
                 cooperation=record,
                 created=False,
                 changed=False,
@@ -290,27 +256,14 @@ def _promote_entry(
             )
     if record is None:
         created, changed = True, True
-        record = _create(
-            context, number, answered, partners, themes, sources, notes, reviewer, reason
-        )
+        record = _create(response, plan, writes, reviewer=reviewer)
     else:
         created = False
-        changed = _update(record, answered, partners, themes, sources, notes, reviewer, reason)
-
-    if promotion is None:
-        Promotion.objects.create(
-            response=response,
-            entry=entry_id,
-            cooperation=record,
-            created=created,
-            changed=changed,
-        )
-    elif changed or promotion.changed:
-        promotion.changed = changed
-        promotion.save(update_fields=["changed", "promoted_at"])
+        changed = _update(plan, writes, reviewer=reviewer)
+    _record_promotion(response, plan, record, created=created, changed=changed)
     return PromotedEntry(
         entry=entry_id,
-        number=number,
+        number=plan.number,
         cooperation=record,
         created=created,
         changed=changed,
@@ -318,8 +271,23 @@ def _promote_entry(
     )
 
 
-def _create(context, number, answered, partners, themes, sources, notes, reviewer, reason):
-    response = context.response
+def _record_promotion(response, plan: EntryPlan, record, *, created: bool, changed: bool):
+    promotion = plan.promotion
+    if promotion is None:
+        Promotion.objects.create(
+            response=response,
+            entry=plan.entry_id,
+            cooperation=record,
+            created=created,
+            changed=changed,
+        )
+    elif changed or promotion.changed:
+        promotion.changed = changed
+        promotion.save(update_fields=["changed", "promoted_at"])
+
+
+def _create(response: Response, plan: EntryPlan, writes: _Writes, *, reviewer) -> Cooperation:
+    answered = plan.declared
     missing = [q for q in ("coop_title", "coop_instrument") if q not in answered]
     if missing:
         raise ValidationError({missing[0]: [_("Cette question est obligatoire.")]})
@@ -331,7 +299,7 @@ def _create(context, number, answered, partners, themes, sources, notes, reviewe
             if territory.pk == responding.pk and responding.is_metropolis
             else PartnerRole.PARTNER,
         )
-        for territory in partners
+        for territory in writes.partners
     ]
     details = {
         name: answered[question]
@@ -342,29 +310,30 @@ def _create(context, number, answered, partners, themes, sources, notes, reviewe
         label = _("%(campaign)s — réponse de %(territory)s, fiche %(number)d") % {
             "campaign": response.campaign.title,
             "territory": responding.name,
-            "number": number,
+            "number": plan.number,
         }
     return cooperation_create(
         title=answered["coop_title"],
         instrument=answered["coop_instrument"],
         partners=inputs,
-        themes=themes or [],
-        sources=sources,
+        themes=writes.themes or [],
+        sources=writes.sources,
         start=str(answered.get("coop_start_year", "")),
         end=str(answered.get("coop_end_year", "")),
         user=reviewer,
         is_published=True,
         origin=Origin.SURVEY,
         origin_label=Truncator(label).chars(300),
-        uncertainty_notes="\n".join(notes),
-        change_reason=reason,
+        uncertainty_notes="\n".join(writes.notes),
+        change_reason=writes.reason,
         **details,
     )
 
 
-def _update(record, answered, partners, themes, sources, notes, reviewer, reason) -> bool:
+def _update(plan: EntryPlan, writes: _Writes, *, reviewer) -> bool:
     """Apply the entry to its record; returns whether anything changed (the service's
     report)."""
+    record, answered = plan.record, plan.declared
     changes: dict = {}
     for question, name in {**TEXT_FIELDS, **CODE_FIELDS}.items():
         # An answer equal to the record's text but for line endings and outer blanks
@@ -377,75 +346,32 @@ def _update(record, answered, partners, themes, sources, notes, reviewer, reason
         # The same year keeps the record's more precise date.
         if year is not None and (current is None or current.year != year):
             changes[name] = str(year)
-    missing_notes = [note for note in notes if note not in record.uncertainty_notes]
+    missing_notes = [note for note in writes.notes if note not in record.uncertainty_notes]
     if missing_notes:
         changes["uncertainty_notes"] = "\n".join(
             line for line in [record.uncertainty_notes.rstrip(), *missing_notes] if line
         )
-    # Partners already on the record keep their role and order; the others follow.
-    wanted = {territory.pk for territory in partners}
-    current = list(record.partnerships.select_related("territory").order_by("position", "id"))
-    kept = [PartnerInput(p.territory, p.role) for p in current if p.territory_id in wanted]
+    # Partners already on the record keep their role and order, but those the plan
+    # removes; the others follow.
+    removed = {territory.pk for territory in plan.removed_partners}
+    kept = [
+        PartnerInput(p.territory, p.role)
+        for p in record.partnerships.all()
+        if p.territory_id not in removed
+    ]
     known = {p.territory.pk for p in kept}
     existing = [SourceInput.from_source(s) for s in record.sources.all()]
-    cited = {_source_key(s) for s in existing}
+    cited = {source_key(s) for s in existing}
     report = cooperation_update(
         cooperation=record,
         user=reviewer,
-        themes=themes,
-        partners=kept + [PartnerInput(t) for t in partners if t.pk not in known],
-        sources=existing + [s for s in sources if _source_key(s) not in cited],
-        change_reason=reason,
+        themes=writes.themes,
+        partners=kept + [PartnerInput(t) for t in writes.partners if t.pk not in known],
+        sources=existing + [s for s in writes.sources if source_key(s) not in cited],
+        change_reason=writes.reason,
         **changes,
     )
     return bool(report)
-
-
-def _partners(context: _Context, declared: list) -> tuple[list[Territory], list[Territory]]:
-    """The responding territory then the declared partners, without repeats; and those
-    that are groupings declared outside the list, still to be checked."""
-    partners: dict[int, Territory] = {context.response.territory.pk: context.response.territory}
-    to_check: dict[int, Territory] = {}
-    for item in declared:
-        if isinstance(item, str):
-            territory = context.territories.get(item)
-            if territory is None:
-                raise ValidationError(
-                    {"partners": [_("Territoire inconnu : « %(ref)s ».") % {"ref": item}]}
-                )
-        else:
-            territory = _declared_grouping(item["other_name"], item["other_category"])
-            if territory.source == SURVEY_GROUPING_SOURCE:
-                to_check[territory.pk] = territory
-        partners.setdefault(territory.pk, territory)
-    return list(partners.values()), list(to_check.values())
-
-
-def _declared_grouping(name: str, category: str) -> Territory:
-    """The grouping (or foreign authority) a partner declared outside the list names:
-    an existing one of the same name, else a new one awaiting a reviewer's check."""
-    name = " ".join(name.split())
-    normalized = normalize_search_text(name)
-    existing = (
-        Territory.objects.filter(
-            kind__in=(TerritoryKind.GROUPING, TerritoryKind.FOREIGN), search_name=normalized
-        )
-        .order_by("pk")
-        .first()
-    )
-    if existing is not None:
-        return existing
-    foreign = category == "FOREIGN"
-    digest = hashlib.sha1(normalized.encode("utf-8")).hexdigest()[:8].upper()
-    territory, _changed = grouping_upsert(
-        kind=TerritoryKind.FOREIGN if foreign else TerritoryKind.GROUPING,
-        # Derived from the name, so that the same declaration always finds the same row.
-        code=f"ENQ-{slugify(name).upper()[:27]}-{digest}",
-        name=name,
-        category=TerritoryCategory.OTHER if foreign else category,
-        source=SURVEY_GROUPING_SOURCE,
-    )
-    return territory
 
 
 def _themes(context: _Context, codes) -> list[Theme] | None:
@@ -459,86 +385,7 @@ def _themes(context: _Context, codes) -> list[Theme] | None:
     return [context.themes[code] for code in codes]
 
 
-def _sources(response: Response, documents: str) -> list[SourceInput]:
-    with translation.override("fr"):
-        note = _("Document cité par %(territory)s dans sa réponse à « %(campaign)s ».") % {
-            "territory": response.territory.name,
-            "campaign": response.campaign.title,
-        }
-    sources, seen = [], set()
-    for line in documents.splitlines():
-        match = URL.search(line)
-        url = match.group(0).rstrip(".,;:)]") if match else ""
-        rest = (line[: match.start()] + " " + line[match.end() :]) if match else line
-        title = " ".join(rest.strip(TITLE_TRIM).split()) or url
-        if not title:
-            continue
-        source = SourceInput(title=Truncator(title).chars(300), url=url, note=note)
-        if _source_key(source) not in seen:
-            seen.add(_source_key(source))
-            sources.append(source)
-    return sources
-
-
-def _source_key(source) -> str:
-    """What makes two citations the same: their address, or their title when they have
-    none."""
-    if source.url:
-        return "url:" + source.url.strip().rstrip("/").lower()
-    return "title:" + normalize_search_text(source.title)
-
-
 def _text(value) -> object:
     if isinstance(value, str):
         return value.replace("\r\n", "\n").strip()
     return value
-
-
-def _grouping_note(territory: Territory) -> str:
-    with translation.override("fr"):
-        return _(
-            "Partenaire déclaré hors de la liste des territoires, à vérifier : "
-            "%(name)s (%(category)s)."
-        ) % {"name": territory.name, "category": territory.get_category_display()}
-
-
-def _is_ours(row, response: Response) -> bool:
-    """Whether a history row was written by a promotion of `response`."""
-    prefix = _change_reason(response, 0, "").rsplit(",", 1)[0] + ","
-    return (row.history_change_reason or "").startswith(prefix)
-
-
-def _change_reason(response: Response, number: int, entry_id: str) -> str:
-    with translation.override("fr"):
-        reason = _(
-            "Enquête : campagne %(campaign)d, réponse %(response)d, fiche %(number)d (%(entry)s)"
-        ) % {
-            "campaign": response.campaign_id,
-            "response": response.pk,
-            "number": number,
-            "entry": entry_id,
-        }
-    return Truncator(reason).chars(CHANGE_REASON_MAX)
-
-
-def _entry_heading(number: int, entry) -> str:
-    title = entry.get("coop_title") if isinstance(entry, dict) else ""
-    if title:
-        return _("Fiche %(number)d « %(title)s » : ") % {"number": number, "title": title}
-    return _("Fiche %(number)d : ") % {"number": number}
-
-
-def _messages(error: ValidationError, questions: list[Question]) -> list[str]:
-    """The error's messages, each prefixed with the question it concerns when known."""
-    if not hasattr(error, "error_dict"):
-        return error.messages
-    labels = {
-        q.code: q.label.get(translation.get_language() or "fr", q.label["fr"]) for q in questions
-    }
-    result = []
-    for name, messages in error.message_dict.items():
-        question = QUESTION_OF_FIELD.get(name, name)
-        label = labels.get(question)
-        for message in messages:
-            result.append(labelled(label, message) if label else message)
-    return result
