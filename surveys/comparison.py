@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from cooperation.models import Cooperation
 from territories.models import Territory
 
-from .answer_display import display_value
-from .answer_form import localized
-from .answers import is_empty
+from .answering.answers import is_empty
+from .answering.display import display_value
+from .answering.form import localized
+from .answering.mapping import COMPARED_QUESTIONS
 from .entry_plan import EntryPlan, PlanSet, cooperation_entries, entry_plans
-from .mapping import COMPARED_QUESTIONS
 from .models import Promotion, Response
 from .registry_links import EntryLink
 

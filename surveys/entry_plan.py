@@ -1,7 +1,7 @@
 """One plan per cooperation entry of a response: the record it maps to (or none, for a
 new one), the answers it declares, its partners resolved, and what it would change on
 the record. The review page's comparison (`surveys.comparison`) displays the plans; the
-promotion (`surveys.promotion`) applies them. Reads only: a partner declared outside the
+promotion (`surveys.services.promotion`) applies them. Reads only: a partner declared outside the
 list that matches no existing grouping stays a declaration, which the promotion turns
 into a new grouping."""
 
@@ -15,9 +15,9 @@ from cooperation.models import Cooperation, Partnership
 from territories.models import Territory, TerritoryKind
 from territories.text import normalize_search_text
 
-from .answers import entry_id_of, is_empty, visible
+from .answering.answers import entry_id_of, is_empty, visible
+from .answering.mapping import entry_differences, entry_from_cooperation, territory_reference
 from .definition import Question
-from .mapping import entry_differences, entry_from_cooperation, territory_reference
 from .models import Promotion, Response
 from .prefill import cooperation_section
 from .registry_links import EntryLink, entry_links

@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from cooperation.models import Cooperation
 from territories.models import Territory
 
-from .answers import entry_id_of
+from .answering.answers import entry_id_of
 from .entry_plan import cooperation_entries
 from .models import Promotion, Response, ResponseStatus
 

@@ -3,7 +3,7 @@
  *
  * The form works without this script (every button posts the step and saves it). With
  * it, the step is serialised into the answers JSON with the same rules as
- * surveys/answer_form.py and PATCHed to /api/v1/responses/<id>/ about two seconds after
+ * surveys/answering/form.py and PATCHed to /api/v1/responses/<id>/ about two seconds after
  * typing stops and whenever a field is left. A status line says what happened:
  *
  *   - saved: "Enregistré à 10 h 32";
@@ -16,7 +16,7 @@
  *   - someone else saved in between (409): if they did not touch this step, it is saved
  *     onto their version; otherwise the form is posted so that the server shows both
  *     versions side by side and lets the officer choose. The rule is the server's
- *     (survey-merge.js, pinned to surveys/step_save.py by shared test cases).
+ *     (survey-merge.js, pinned to surveys/services/step_save.py by shared test cases).
  */
 (function () {
   "use strict";
@@ -42,7 +42,7 @@
   var statusLine = document.getElementById("save-status");
   var repeatable = !!form.querySelector("[data-entries]");
   // A long step shows one entry per page: the ids of the entries this page shows, which
-  // replace theirs in the saved list (mirrors merged_window in surveys/answer_form.py).
+  // replace theirs in the saved list (mirrors merged_window in surveys/answering/form.py).
   var windowIds = form.dataset.window ? JSON.parse(form.dataset.window) : null;
   var saved = JSON.parse(savedElement.textContent) || {};
 
@@ -55,7 +55,7 @@
   var submitting = false;
   var paused = form.hasAttribute("data-conflict");
 
-  /* ---- Serialising the step: mirrors surveys/answer_form.py ---- */
+  /* ---- Serialising the step: mirrors surveys/answering/form.py ---- */
 
   var INTEGER = /^[+-]?\d+$/;
   var DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;

@@ -4,7 +4,7 @@
  * When someone else saved the response in between, this step's answers go onto their
  * version if they left the step as this page found it (the base) or saved exactly what
  * this page sends; otherwise the officer chooses. The rule is written once on the server
- * (may_merge in surveys/step_save.py); this is its copy for the browser, and
+ * (may_merge in surveys/services/step_save.py); this is its copy for the browser, and
  * tests/surveys/merge_rule_cases.json pins both to the same cases.
  */
 (function () {

@@ -3,7 +3,7 @@ section, then "check and submit"), and the receipt.
 
 Every button of the answer page posts the whole step, so nothing typed is lost with or
 without JavaScript: the draft is saved first, then the button's action is carried out.
-The posted step is read by `surveys.answer_form`; the pages are drawn by
+The posted step is read by `surveys.answering.form`; the pages are drawn by
 `answer_page`."""
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..answer_display import summary
-from ..answer_fields import search_territories
-from ..answer_form import (
+from ..answering.answers import entry_id_of, usable_answers
+from ..answering.display import summary
+from ..answering.fields import search_territories
+from ..answering.form import (
     Action,
     Section,
     apply_action,
@@ -32,11 +33,10 @@ from ..answer_form import (
     territory_references,
     window_from_post,
 )
-from ..answers import entry_id_of, usable_answers
 from ..dashboard import officer_dashboard
 from ..models import Response, ResponseStatus
-from ..services import response_submit
-from ..step_save import StepDraft, StepStatus, path_errors, step_save
+from ..services.responses import response_submit
+from ..services.step_save import StepDraft, StepStatus, path_errors, step_save
 from ..wording import time_of_day
 from .answer_page import REVIEW_STEP, AnswerPage, AnswerRendering, submission_errors
 from .signed_out import PENDING_KEY, signed_out_post

@@ -1,5 +1,5 @@
 """The browser's copy of the answer page's merge rule (`static/js/survey-merge.js`) gives
-the server's answer (`surveys.step_save.may_merge`) on every shared case."""
+the server's answer (`surveys.services.step_save.may_merge`) on every shared case."""
 
 import json
 from pathlib import Path

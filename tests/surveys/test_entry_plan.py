@@ -7,7 +7,7 @@ import pytest
 from surveys.comparison import entry_comparisons
 from surveys.entry_plan import cooperation_entries, entry_plans
 from surveys.models import Promotion
-from surveys.services import response_validate
+from surveys.services.responses import response_validate
 from tests.surveys.test_promotion import new_entry, prefilled, submit
 
 UNLISTED = {"other_name": "Pays du centre-ouest Bretagne", "other_category": "PAYS"}

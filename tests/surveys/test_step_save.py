@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.http import QueryDict
 
-from surveys.answer_form import sections_of
+from surveys.answering.form import sections_of
 from surveys.models import Response
-from surveys.services import response_open, response_save
-from surveys.step_save import UNREADABLE, StepDraft, StepStatus, may_merge, step_save
+from surveys.services.responses import response_open, response_save
+from surveys.services.step_save import UNREADABLE, StepDraft, StepStatus, may_merge, step_save
 
 MERGE_CASES = json.loads((Path(__file__).parent / "merge_rule_cases.json").read_text())
 

@@ -1,4 +1,4 @@
-"""What a survey entry gives the registry's services on promotion (`surveys.promotion`):
+"""What a survey entry gives the registry's services on promotion (`surveys.services.promotion`):
 its partners, the groupings it declares outside the list (found by name or created for a
 reviewer to check), its sources read from "documents and links", the notes and change
 reasons written with it, and the messages naming what it got wrong."""
@@ -19,10 +19,10 @@ from territories.models import Territory, TerritoryCategory, TerritoryKind
 from territories.services import grouping_upsert
 from territories.text import normalize_search_text
 
-from .definition import Question
-from .entry_plan import EntryPlan, grouping_name
-from .mapping import CODE_FIELDS, TEXT_FIELDS
-from .models import Response
+from ..answering.mapping import CODE_FIELDS, TEXT_FIELDS
+from ..definition import Question
+from ..entry_plan import EntryPlan, grouping_name
+from ..models import Response
 
 # The `source` of a territory created from a partner declared outside the list: a
 # reviewer should check it (SIREN, category, place) and then change its source.

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
-from .answer_form import Section, without_refused
-from .answers import usable_answers
-from .models import Response
-from .services import StaleResponse, response_save
+from ..answering.answers import usable_answers
+from ..answering.form import Section, without_refused
+from ..models import Response
+from .responses import StaleResponse, response_save
 
 # A `_base` that could not be read: nothing equals it, so nothing merges onto it.
 UNREADABLE = object()

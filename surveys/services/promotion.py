@@ -6,7 +6,7 @@ row), else the one it names (`_registry_slug`) if `surveys.registry_links` allow
 response to update it, is updated; otherwise a record is created. A link the rules refuse
 refuses the promotion. The rules, so that a reviewer can predict the outcome:
 
-- An answered question replaces the registry field it maps to (see `surveys.mapping`);
+- An answered question replaces the registry field it maps to (see `surveys.answering.mapping`);
   an unanswered or hidden one leaves the field as it is, and so do the registry fields
   the questionnaire does not ask about (description, uncertainty notes…).
 - Partners are the responding territory plus the declared partners. On an update the
@@ -50,16 +50,16 @@ from cooperation.services import (
 from portal.history import describe_change, latest_history
 from territories.models import Territory
 
-from .answers import answer_errors, entry_id_of
-from .definition import Question
-from .entry_plan import EntryPlan, PlanSet, cooperation_entries, entry_plans
-from .mapping import (
+from ..answering.answers import answer_errors, entry_id_of
+from ..answering.mapping import (
     CODE_FIELDS,
     TEXT_FIELDS,
 )
-from .models import Promotion, Response, ResponseStatus
-from .permissions import check_reviewer
-from .prefill import cooperation_section
+from ..definition import Question
+from ..entry_plan import EntryPlan, PlanSet, cooperation_entries, entry_plans
+from ..models import Promotion, Response, ResponseStatus
+from ..permissions import check_reviewer
+from ..prefill import cooperation_section
 from .promotion_inputs import (
     SURVEY_GROUPING_SOURCE,
     change_reason,
