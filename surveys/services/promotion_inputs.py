@@ -60,7 +60,7 @@ def entry_partners(response: Response, plan: EntryPlan) -> tuple[list[Territory]
                 to_check[territory.pk] = territory
         elif not isinstance(territory, Territory):
             raise ValidationError(
-                {"partners": [_("Territoire inconnu : « %(ref)s ».") % {"ref": item}]}
+                {"partners": [_("Territoire inconnu : « %(ref)s ».") % {"ref": item}]}
             )
         partners.setdefault(territory.pk, territory)
     return list(partners.values()), list(to_check.values())

@@ -149,7 +149,7 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
             messages.warning(
                 request,
                 _(
-                    "Vos autres réponses de cette étape sont enregistrées ; celles signalées "
+                    "Vos autres réponses de cette étape sont enregistrées ; celles signalées "
                     "ne le seront qu’une fois corrigées."
                 ),
             )

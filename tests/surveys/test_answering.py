@@ -644,6 +644,7 @@ def test_draft_with_a_bad_value_keeps_the_text_shows_the_error_and_saves_the_res
     assert "fr-input-group--error" in html
     assert "Certaines réponses sont à corriger" in text
     assert "Une année entre 1900 et 2100 est attendue." in text
+    assert f"Vos autres réponses de cette étape sont enregistrées{NBSP}; celles signalées" in text
     assert 'href="#q-cooperations-0-coop_start_year"' in html
     assert f"Année de début (ou de signature) (Coopération 1{NBSP}: Contrat)" in text
     saved = Response.objects.get()
