@@ -36,7 +36,7 @@ from ..answering.form import (
 from ..dashboard import officer_dashboard
 from ..models import Response, ResponseStatus
 from ..services.responses import response_submit
-from ..services.step_save import StepDraft, StepStatus, path_errors, step_save
+from ..services.step_save import StepDraft, StepOutcome, StepStatus, path_errors, step_save
 from ..wording import time_of_day
 from .answer_page import REVIEW_STEP, AnswerPage, AnswerRendering, submission_errors
 from .signed_out import PENDING_KEY, signed_out_post
@@ -131,8 +131,14 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
         if outcome.status is StepStatus.SAVED:
             page.response = outcome.response
             return HttpResponseRedirect(self.after_save(page, section, value, action))
-        # The step comes back with every typed value, over the stored response the next
-        # save starts from.
+        return self.refused_step(
+            page, sections, section, outcome, value=value, action=action, shown=shown
+        )
+
+    def refused_step(self, page, sections, section, outcome: StepOutcome, *, value, action, shown):
+        """A step the save did not take whole: the step comes back with every typed
+        value, over the stored response the next save starts from — beside the newer
+        version (409), or with the errors next to the fields (400)."""
         answers = {**outcome.response.answers, section.code: value}
         if outcome.status is StepStatus.CONFLICT:
             return self.render_step(
@@ -147,7 +153,7 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
             )
         if outcome.partly_saved:
             messages.warning(
-                request,
+                self.request,
                 _(
                     "Vos autres réponses de cette étape sont enregistrées ; celles signalées "
                     "ne le seront qu’une fois corrigées."
