@@ -79,7 +79,7 @@ def open_campaign(officers: int, run: str) -> list[dict]:
     from django.utils import timezone
 
     from surveys.models import Campaign
-    from surveys.services import officer_add, questionnaire_load, response_open
+    from surveys.services.responses import officer_add, questionnaire_load, response_open
     from territories.models import Territory, TerritoryCategory, TerritoryKind
 
     questionnaire, _ = questionnaire_load(path=ROOT / "surveys/questionnaires/census-v1.json")

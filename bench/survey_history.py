@@ -40,7 +40,7 @@ def build_world():
     from django.utils import timezone
 
     from surveys.models import Campaign
-    from surveys.services import officer_add, questionnaire_load
+    from surveys.services.responses import officer_add, questionnaire_load
     from territories.models import Territory
 
     questionnaire, _created = questionnaire_load(
@@ -89,7 +89,7 @@ def answers_at(step: int) -> dict:
 def run_saves(campaign, territory, officer, saves: int, interval: int) -> dict:
     from django.conf import settings
 
-    from surveys.services import response_open, response_save
+    from surveys.services.responses import response_open, response_save
 
     settings.SURVEY_HISTORY_INTERVAL_MINUTES = interval
     clock = [datetime.datetime.now(UTC)]

@@ -19,6 +19,7 @@ from portal.history import describe_change, is_written_by, latest_history
 from territories.models import Territory, TerritoryKind
 from territories.services import grouping_upsert
 
+from .changes import record_changes
 from .models import Cooperation, Origin, Theme
 from .services import (
     DESCRIPTIVE_FIELDS,
@@ -181,7 +182,7 @@ def _load_record(row: dict, themes: dict[str, Theme], changes: _Changes, counts:
     if existing is None:
         cooperation_create(slug=row["slug"], change_reason=SEED_REASON, **contents, **fields)
         counts["created"] += 1
-    elif not _differs(existing, fields, contents):
+    elif not record_changes(existing, **contents, **fields):
         if partner_changed:
             # A grouping partner moved (new containers): its relation to the métropole
             # must follow.
@@ -224,17 +225,3 @@ def _partner_territory(slug: str, partner: dict, changes: _Changes) -> tuple[Ter
             "run `manage.py import_territories` first"
         )
     return territory, False
-
-
-def _differs(cooperation, fields: dict, contents: dict) -> bool:
-    if any(getattr(cooperation, name) != value for name, value in fields.items()):
-        return True
-    if (cooperation.start, cooperation.end) != (contents["start"], contents["end"]):
-        return True
-    if {t.pk for t in cooperation.themes.all()} != {t.pk for t in contents["themes"]}:
-        return True
-    current_partners = [(p.territory_id, p.role) for p in cooperation.partnerships.all()]
-    if current_partners != [(p.territory.pk, p.role) for p in contents["partners"]]:
-        return True
-    current_sources = [SourceInput.from_source(s) for s in cooperation.sources.all()]
-    return current_sources != list(contents["sources"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from territories.models import Territory
 from territories.text import normalize_search_text
 
+from .changes import RecordChanges, record_changes
 from .dates import ends_before_start, parse_partial_date
 from .geography import (
     MetropolisSurroundings,
@@ -111,14 +112,21 @@ def cooperation_update(
     sources: Sequence[SourceInput] | None = None,
     change_reason: str = "",
     **changes,
-) -> Cooperation:
-    """Change the given fields (and, when given, replace themes, partners or sources).
-    `change_reason`, when given, is written on the history rows of the change."""
+) -> RecordChanges:
+    """Change the given fields (and, when given, replace themes, partners or sources) of
+    `cooperation`, in place. Writes nothing, not even a history row, when nothing given
+    differs; returns what changed (false when nothing did). `change_reason`, when given,
+    is written on the history rows of the change."""
     unknown = set(changes) - {*DETAIL_FIELDS, "slug", "start", "end"}
     if unknown:
         raise ValueError(f"Unknown cooperation fields: {', '.join(sorted(unknown))}")
     if partners is not None:
         check_partners(partners)
+    report = record_changes(
+        cooperation, themes=themes, partners=partners, sources=sources, **changes
+    )
+    if not report:
+        return report
     dates = {key: changes.pop(key) for key in ("start", "end") if key in changes}
     for name, value in changes.items():
         setattr(cooperation, name, value)
@@ -136,7 +144,7 @@ def cooperation_update(
     if sources is not None:
         _replace_sources(cooperation, sources, user=user, reason=change_reason)
     cooperation_geography_refresh(cooperation=cooperation)
-    return cooperation
+    return report
 
 
 @transaction.atomic

@@ -14,8 +14,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .invitations import invitation_send
 from .models import Campaign, Invitation, Officer, Promotion, Questionnaire, Reminder, Response
+from .services.invitations import invitation_send
 
 
 @admin.register(Questionnaire)

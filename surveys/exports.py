@@ -38,7 +38,7 @@ from django.utils.text import slugify
 from portal.datetimes import iso_datetime
 from territories.models import Territory
 
-from .answers import entry_id_of, is_empty, registry_slug_of, visible
+from .answering.answers import entry_id_of, is_empty, registry_slug_of, visible
 from .definition import Question
 from .models import Campaign, ResponseStatus
 

@@ -1,6 +1,8 @@
 """Questionnaires, campaigns, officers and responses of the survey app.
 
-Models stay thin: constraints live in the database, writes go through `services.py`.
+Models stay thin: constraints live in the database. Responses, invitations, promotions and
+reminders are written by the `surveys.services` package only (pages, API, admin and
+commands call it); questionnaires, campaigns and officers are plain admin forms.
 """
 
 from django.conf import settings

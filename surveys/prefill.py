@@ -10,9 +10,9 @@ from django.db.models import F
 from cooperation.models import Cooperation
 from territories.models import Territory
 
-from .answers import ENTRY_ID_KEY, ENTRY_KEYS, MAX_ENTRIES, answer_errors
+from .answering.answers import ENTRY_ID_KEY, ENTRY_KEYS, MAX_ENTRIES, answer_errors
+from .answering.mapping import entry_from_cooperation
 from .definition import Question
-from .mapping import entry_from_cooperation
 
 # The question that tells a repeatable section holds cooperations (the mapping's own).
 COOPERATION_MARKER = "coop_title"

@@ -8,9 +8,9 @@ from django.db.models import Prefetch
 from cooperation.models import Cooperation
 from territories.models import Territory
 
-from .answers import entry_id_of
+from .answering.answers import entry_id_of
+from .entry_plan import cooperation_entries
 from .models import Promotion, Response, ResponseStatus
-from .promotion import cooperation_entries
 
 
 def survey_declarations(cooperation_ids: set[int], territory_ids: set[int]):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from cooperation.models import Cooperation, Partnership
 
-from .answers import REGISTRY_SLUG_KEY, entry_id_of, registry_slug_of
+from .answering.answers import REGISTRY_SLUG_KEY, entry_id_of, registry_slug_of
 from .models import PrefilledEntry, Promotion, Response
 
 

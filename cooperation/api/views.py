@@ -126,9 +126,7 @@ class CooperationViewSet(CitationActionsMixin, viewsets.ModelViewSet):
             cooperation, data=request.data, partial=kwargs.get("partial", False)
         )
         serializer.is_valid(raise_exception=True)
-        cooperation = cooperation_update(
-            cooperation=cooperation, user=request.user, **serializer.validated_data
-        )
+        cooperation_update(cooperation=cooperation, user=request.user, **serializer.validated_data)
         return Response(self._representation(cooperation))
 
     def destroy(self, request, *args, **kwargs):

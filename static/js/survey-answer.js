@@ -3,7 +3,7 @@
  *
  * The form works without this script (every button posts the step and saves it). With
  * it, the step is serialised into the answers JSON with the same rules as
- * surveys/answer_form.py and PATCHed to /api/v1/responses/<id>/ about two seconds after
+ * surveys/answering/form.py and PATCHed to /api/v1/responses/<id>/ about two seconds after
  * typing stops and whenever a field is left. A status line says what happened:
  *
  *   - saved: "Enregistré à 10 h 32";
@@ -15,7 +15,8 @@
  *     comes back here, where they are put back in the form and sent;
  *   - someone else saved in between (409): if they did not touch this step, it is saved
  *     onto their version; otherwise the form is posted so that the server shows both
- *     versions side by side and lets the officer choose.
+ *     versions side by side and lets the officer choose. The rule is the server's
+ *     (survey-merge.js, pinned to surveys/services/step_save.py by shared test cases).
  */
 (function () {
   "use strict";
@@ -23,9 +24,11 @@
   var form = document.getElementById("survey-form");
   var textsElement = document.getElementById("survey-script-messages");
   var savedElement = document.getElementById("survey-saved-answers");
-  if (!form || !textsElement || !savedElement || !window.fetch) {
+  if (!form || !textsElement || !savedElement || !window.fetch || !window.surveyMerge) {
     return;
   }
+  var isEmpty = window.surveyMerge.isEmpty;
+  var canonical = window.surveyMerge.canonical;
 
   var texts = textsElement.dataset;
   var SAVE_DELAY_MS = 2000;
@@ -39,7 +42,7 @@
   var statusLine = document.getElementById("save-status");
   var repeatable = !!form.querySelector("[data-entries]");
   // A long step shows one entry per page: the ids of the entries this page shows, which
-  // replace theirs in the saved list (mirrors merged_window in surveys/answer_form.py).
+  // replace theirs in the saved list (mirrors merged_window in surveys/answering/form.py).
   var windowIds = form.dataset.window ? JSON.parse(form.dataset.window) : null;
   var saved = JSON.parse(savedElement.textContent) || {};
 
@@ -52,22 +55,12 @@
   var submitting = false;
   var paused = form.hasAttribute("data-conflict");
 
-  /* ---- Serialising the step: mirrors surveys/answer_form.py ---- */
+  /* ---- Serialising the step: mirrors surveys/answering/form.py ---- */
 
   var INTEGER = /^[+-]?\d+$/;
   var DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
   var FRENCH_DATE = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/;
   var NUMBER_SPACES = /[\s\u00a0\u202f]/g;
-
-  function isEmpty(value) {
-    if (value === null || value === undefined || value === "") {
-      return true;
-    }
-    if (Array.isArray(value)) {
-      return value.length === 0;
-    }
-    return typeof value === "object" && Object.keys(value).length === 0;
-  }
 
   function pad(number) {
     return (number < 10 ? "0" : "") + number;
@@ -230,29 +223,6 @@
       });
       return result;
     });
-  }
-
-  /* JSON with sorted keys, so that two equal answers give the same text. */
-  function canonical(value) {
-    if (isEmpty(value)) {
-      return "null";
-    }
-    if (Array.isArray(value)) {
-      return "[" + value.map(canonical).join(",") + "]";
-    }
-    if (typeof value === "object") {
-      return (
-        "{" +
-        Object.keys(value)
-          .sort()
-          .map(function (key) {
-            return JSON.stringify(key) + ":" + canonical(value[key]);
-          })
-          .join(",") +
-        "}"
-      );
-    }
-    return JSON.stringify(value);
   }
 
   function withStep(answers, section) {
@@ -638,16 +608,15 @@
   }
 
   function conflict(current) {
-    var theirs = canonical((current.answers || {})[step]);
-    var base = canonical(JSON.parse(baseInput.value || "null"));
-    var mine = canonical(readStep());
-    if (theirs === base || theirs === mine) {
+    var theirs = (current.answers || {})[step];
+    var mine = readStep();
+    if (window.surveyMerge.mayMerge(theirs, JSON.parse(baseInput.value || "null"), mine)) {
       // They changed other steps only, or saved exactly this: their version becomes the
       // one this page knows, and this step goes onto it (unless it is already there).
       saved = current.answers || {};
       versionInput.value = current.version;
       baseInput.value = JSON.stringify((current.answers || {})[step] || null);
-      if (theirs === mine) {
+      if (canonical(theirs) === canonical(mine)) {
         dirty = false;
         dropSnapshot();
         setStatus("saved", format(texts.saved, { time: current.saved_at_display || clockTime(current.updated_at) }));

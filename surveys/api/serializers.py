@@ -1,7 +1,7 @@
 """Survey campaigns and responses in /api/v1/, and the shape officers send to save answers.
 
 The save serializer only validates the envelope (a version number, a JSON object of
-answers); surveys.services checks the answers against the questionnaire and writes."""
+answers); surveys.services.responses checks the answers against the questionnaire and writes."""
 
 from django.urls import reverse as django_reverse
 from django.utils import timezone

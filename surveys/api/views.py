@@ -3,7 +3,7 @@
 Who sees what is decided in one place per model: `Campaign.objects.visible_to(user)` and
 `Response.objects.visible_to(user)` (staff everything, officers their territories,
 anonymous clients nothing). Every route needs an account; a response the requester may
-not see is a 404, on reads and writes alike. Writes go through surveys.services."""
+not see is a 404, on reads and writes alike. Writes go through surveys.services.responses."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from ..filters import ResponseFilterSet
 from ..models import Campaign
 from ..models import Response as SurveyResponse
-from ..services import StaleResponse, response_save, response_submit
+from ..services.responses import StaleResponse, response_save, response_submit
 from .schema import campaign_schema, response_schema
 from .serializers import (
     CampaignDetailSerializer,
@@ -66,7 +66,7 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
 @response_schema
 class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Responses: read by their territory's officers and staff, saved and submitted by
-    them too (through surveys.services). No PUT, no POST on the list, no DELETE."""
+    them too (through surveys.services.responses). No PUT, no POST on the list, no DELETE."""
 
     permission_classes = [IsSurveyParticipant]
     filterset_class = ResponseFilterSet

@@ -26,7 +26,7 @@ from ..account_forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
-from ..invitations import (
+from ..services.invitations import (
     existing_user_for_email,
     invitation_accept,
     invitation_for_token,

@@ -18,25 +18,25 @@ from django.utils.translation import gettext as _
 
 from territories.models import Territory
 
-from ..answer_display import differences, error_links, progress, summary
-from ..answer_fields import build_step, other_categories
-from ..answer_form import (
-    Section,
-    sections_of,
-    territories_by_reference,
-    territory_references,
-)
-from ..answers import (
+from ..answering.answers import (
     MAX_ENTRIES,
     answer_errors,
     entry_id_of,
     registry_slug_of,
     usable_answers,
 )
+from ..answering.display import differences, error_links, progress, summary
+from ..answering.fields import build_step, other_categories
+from ..answering.form import (
+    Section,
+    sections_of,
+    territories_by_reference,
+    territory_references,
+)
 from ..models import Campaign, Response
 from ..permissions import is_officer_of, is_reviewer
 from ..prefill import unprefilled_count
-from ..services import known_territory_references, response_open
+from ..services.responses import known_territory_references, response_open
 
 REVIEW_STEP = "verifier"
 # An entry's anchor ("entree-3") or one of its fields' ("q-cooperations-3-coop_title").

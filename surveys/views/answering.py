@@ -3,12 +3,10 @@ section, then "check and submit"), and the receipt.
 
 Every button of the answer page posts the whole step, so nothing typed is lost with or
 without JavaScript: the draft is saved first, then the button's action is carried out.
-The posted step is read by `surveys.answer_form`; the pages are drawn by
+The posted step is read by `surveys.answering.form`; the pages are drawn by
 `answer_page`."""
 
 from __future__ import annotations
-
-import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -21,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from ..answer_display import summary
-from ..answer_fields import search_territories
-from ..answer_form import (
+from ..answering.answers import entry_id_of, usable_answers
+from ..answering.display import summary
+from ..answering.fields import search_territories
+from ..answering.form import (
     Action,
     Section,
     apply_action,
@@ -33,16 +32,11 @@ from ..answer_form import (
     territories_by_reference,
     territory_references,
     window_from_post,
-    without_refused,
 )
-from ..answers import entry_id_of, usable_answers
 from ..dashboard import officer_dashboard
 from ..models import Response, ResponseStatus
-from ..services import (
-    StaleResponse,
-    response_save,
-    response_submit,
-)
+from ..services.responses import response_submit
+from ..services.step_save import StepDraft, StepOutcome, StepStatus, path_errors, step_save
 from ..wording import time_of_day
 from .answer_page import REVIEW_STEP, AnswerPage, AnswerRendering, submission_errors
 from .signed_out import PENDING_KEY, signed_out_post
@@ -127,49 +121,37 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
             section, section_from_post(section, request.POST, removed=removed), action
         )
         value, shown = with_unshown_entries(section, value, request.POST, page.response.answers)
-        try:
-            version = int(request.POST.get("_version", ""))
-        except ValueError:
-            version = page.response.version
-        answers = {**page.response.answers, section.code: value}
-        try:
-            saved = response_save(
-                response=page.response, answers=answers, version=version, user=request.user
-            )
-        except StaleResponse as stale:
-            saved = self.merge_or_none(page, section, value, stale.current)
-            if saved is None:
-                return self.render_conflict(
-                    page, sections, section, value, stale.current, shown_entry=shown
-                )
-        except ValidationError as error:
-            return self.save_what_can_be(
-                page, sections, section, action, answers, version, error, shown_entry=shown
-            )
-        page.response = saved
-        return HttpResponseRedirect(self.after_save(page, section, value, action))
-
-    def save_what_can_be(
-        self, page, sections, section, action, answers, version, error, *, shown_entry=None
-    ):
-        """A refused draft: the answers the check accepts are saved all the same, and the
-        step comes back with every typed value and the errors next to the fields."""
-        errors = _path_errors(error)
-        saved = page.response
-        retry = without_refused(
-            section, answers[section.code], saved.answers.get(section.code), list(errors)
+        outcome = step_save(
+            response=page.response,
+            section=section,
+            value=value,
+            draft=StepDraft.from_post(request.POST, default_version=page.response.version),
+            user=request.user,
         )
-        if retry is not None:
-            try:
-                saved = response_save(
-                    response=saved,
-                    answers={**saved.answers, section.code: retry},
-                    version=version,
-                    user=self.request.user,
-                )
-            except (StaleResponse, ValidationError):
-                saved = page.response
-        if saved is not page.response:
+        if outcome.status is StepStatus.SAVED:
+            page.response = outcome.response
+            return HttpResponseRedirect(self.after_save(page, section, value, action))
+        return self.refused_step(
+            page, sections, section, outcome, value=value, action=action, shown=shown
+        )
+
+    def refused_step(self, page, sections, section, outcome: StepOutcome, *, value, action, shown):
+        """A step the save did not take whole: the step comes back with every typed
+        value, over the stored response the next save starts from — beside the newer
+        version (409), or with the errors next to the fields (400)."""
+        answers = {**outcome.response.answers, section.code: value}
+        if outcome.status is StepStatus.CONFLICT:
+            return self.render_step(
+                page,
+                sections,
+                section,
+                answers,
+                conflict=True,
+                saved=outcome.response,
+                status=409,
+                shown_entry=shown,
+            )
+        if outcome.partly_saved:
             messages.warning(
                 self.request,
                 _(
@@ -181,12 +163,12 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
             page,
             sections,
             section,
-            {**saved.answers, section.code: answers[section.code]},
-            errors=errors,
+            answers,
+            errors=outcome.errors,
             search=self.posted_search(action, section),
-            saved=saved,
+            saved=outcome.response,
             status=400,
-            shown_entry=shown_entry,
+            shown_entry=shown,
         )
 
     # Steps
@@ -241,31 +223,6 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
         query = self.request.POST.get(f"{action.target}._search", "")
         return (action.target, query, search_territories(query)) if query.strip() else None
 
-    @staticmethod
-    def merge_or_none(page: AnswerPage, section: Section, value, current: Response):
-        """After a refused save: when the other save left this step as the officer found
-        it (the `_base` the form carried), this step's answers go onto the newer version;
-        otherwise None, and the officer chooses."""
-        try:
-            base = json.loads(page.request.POST.get("_base", ""))
-        except ValueError:
-            return None
-        current.answers, _unreadable = usable_answers(
-            current.questionnaire.questions, current.answers
-        )
-        theirs = _canonical(current.answers.get(section.code))
-        if theirs not in (_canonical(base), _canonical(value)):
-            return None
-        try:
-            return response_save(
-                response=current,
-                answers={**current.answers, section.code: value},
-                version=current.version,
-                user=page.request.user,
-            )
-        except (StaleResponse, ValidationError):
-            return None
-
     def submit(self, page: AnswerPage, sections):
         if not self.request.POST.get("_confirm"):
             return self.render_review(
@@ -277,7 +234,7 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
         try:
             response_submit(response=page.response, user=self.request.user)
         except ValidationError as error:
-            return self.render_review(page, sections, errors=_path_errors(error), status=400)
+            return self.render_review(page, sections, errors=path_errors(error), status=400)
         return HttpResponseRedirect(
             reverse(
                 "surveys:receipt",
@@ -299,10 +256,7 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
         if step == REVIEW_STEP:
             return HttpResponseRedirect(page.step_url(REVIEW_STEP))
         section = next(s for s in sections if s.code == step)
-        try:
-            version = int(data.get("_version", ""))
-        except ValueError:
-            version = page.response.version
+        draft = StepDraft.from_post(data, default_version=page.response.version)
         messages.warning(
             self.request,
             _(
@@ -319,24 +273,8 @@ class AnswerView(LoginRequiredMixin, AnswerRendering, View):
             sections,
             section,
             answers,
-            pending={"version": version, "base": data.get("_base", "null")},
+            pending={"version": draft.version, "base": data.get("_base", "null")},
             shown_entry=shown,
-        )
-
-    def render_conflict(self, page, sections, section, value, current: Response, shown_entry=None):
-        current.answers, _unreadable = usable_answers(
-            current.questionnaire.questions, current.answers
-        )
-        answers = {**current.answers, section.code: value}
-        return self.render_step(
-            page,
-            sections,
-            section,
-            answers,
-            conflict=True,
-            saved=current,
-            status=409,
-            shown_entry=shown_entry,
         )
 
 
@@ -414,13 +352,3 @@ def with_unshown_entries(section: Section, value, data, saved: dict) -> tuple[ob
     value = merged_window(saved.get(section.code), value, window)
     shown = next((index for index, entry in enumerate(value) if entry_id_of(entry) in window), None)
     return value, shown
-
-
-def _path_errors(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"": error.messages}
-
-
-def _canonical(value) -> str:
-    return json.dumps(value or None, sort_keys=True)

@@ -19,17 +19,17 @@ from django.views.generic import TemplateView
 
 from portal.listing import FilteredListView, current_ordering, sort_columns
 
-from ..answer_display import summary
-from ..answer_form import sections_of, territories_by_reference, territory_references
-from ..answers import usable_answers
+from ..answering.answers import usable_answers
+from ..answering.display import summary
+from ..answering.form import sections_of, territories_by_reference, territory_references
 from ..comparison import entry_comparisons
 from ..filters import ResponseFilterSet
 from ..models import Campaign, Response, ResponseStatus
 from ..permissions import is_reviewer
-from ..promotion import promotions_of
 from ..reciprocity import missing_partner_declarations
-from ..reminders import campaign_coverage, campaign_remind, campaigns_status_counts
-from ..services import response_return, response_validate
+from ..services.promotion import promotions_of
+from ..services.reminders import campaign_coverage, campaign_remind, campaigns_status_counts
+from ..services.responses import response_return, response_validate
 
 QUEUE_PAGE_SIZE = 50
 EXPORT_FORMATS = (

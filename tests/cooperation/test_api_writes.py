@@ -394,6 +394,17 @@ def test_patch_changes_only_the_given_fields(staff_api, staff_user, registry):
     assert record.history.latest().history_user == staff_user
 
 
+def test_patch_that_changes_nothing_writes_nothing(staff_api, registry):
+    record = registry["brest_quimper"]
+    rows, updated = record.history.count(), record.updated_at
+
+    body = send(staff_api, "patch", detail_url(record.slug), {"title": record.title})
+
+    assert body["title"] == record.title
+    record.refresh_from_db()
+    assert (record.history.count(), record.updated_at) == (rows, updated)
+
+
 def test_patch_replaces_the_lists_it_is_given(staff_api, registry):
     record = registry["brest_quimper"]
 

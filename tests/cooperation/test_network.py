@@ -434,7 +434,7 @@ def declared(network_registry, brittany):
     """Brest Métropole and Quimper both validated a response promoted to the Brest-Quimper
     record (B, Q and the Pays COB); nobody declared the second Brest-Quimper record."""
     from surveys.models import Promotion, Response, ResponseStatus
-    from surveys.services import questionnaire_load
+    from surveys.services.responses import questionnaire_load
     from tests.fixtures.surveys import CENSUS, make_campaign
 
     census, _created = questionnaire_load(path=CENSUS)
@@ -516,7 +516,7 @@ def test_page_styles_edges_by_reciprocity_with_a_legend_and_counts(client, decla
 
 def test_api_document_follows_a_validation(network_registry, brittany):
     from surveys.models import Promotion, Response, ResponseStatus
-    from surveys.services import questionnaire_load
+    from surveys.services.responses import questionnaire_load
     from tests.fixtures.surveys import CENSUS, make_campaign
 
     census, _created = questionnaire_load(path=CENSUS)
@@ -563,7 +563,7 @@ def test_territory_page_counts_its_links_by_reciprocity(client, declared, britta
 
 def test_territory_block_follows_a_validation(client, network_registry, brittany):
     from surveys.models import Promotion, Response, ResponseStatus
-    from surveys.services import questionnaire_load
+    from surveys.services.responses import questionnaire_load
     from tests.fixtures.surveys import CENSUS, make_campaign
 
     quimper = brittany["quimper_agglo"]

@@ -284,6 +284,54 @@ def test_update_keeps_unchanged_partners_rows(brittany, registry):
     assert Partnership.history.count() == history + 1  # the one removed
 
 
+def test_update_reports_what_it_changed(registry, themes):
+    cooperation = registry["brest_quimper"]
+    report = cooperation_update(
+        cooperation=cooperation,
+        title="Nouveau titre",
+        summary=cooperation.summary,
+        start=cooperation.start,
+        end="2021",
+        themes=[themes["economic-development"]],
+        partners=[
+            PartnerInput(p.territory, p.role)
+            for p in cooperation.partnerships.select_related("territory")
+        ],
+    )
+    assert report
+    assert report.fields == {"title", "end"}
+    assert (report.themes, report.partners, report.sources) == (True, False, False)
+
+
+def test_update_that_changes_nothing_writes_nothing(registry):
+    cooperation = registry["brest_quimper"]
+    age(cooperation)
+    rows = registry_rows()
+    report = cooperation_update(
+        cooperation=cooperation,
+        title=cooperation.title,
+        start=cooperation.start,
+        themes=list(cooperation.themes.all()),
+        partners=[
+            PartnerInput(p.territory, p.role)
+            for p in cooperation.partnerships.select_related("territory")
+        ],
+        sources=[SourceInput.from_source(s) for s in cooperation.sources.all()],
+        change_reason="Relecture",
+    )
+    assert not report
+    assert registry_rows() == rows
+    assert updated_at(cooperation) == A_LONG_TIME_AGO
+
+
+def test_update_compares_with_the_stored_row_not_the_instance(registry):
+    """A form may set the new values on the instance before the service runs."""
+    cooperation = registry["brest_quimper"]
+    cooperation.title = "Titre du formulaire"
+    assert cooperation_update(cooperation=cooperation, title="Titre du formulaire")
+    assert Cooperation.objects.get(pk=cooperation.pk).title == "Titre du formulaire"
+
+
 def test_update_changes_fields_dates_themes_and_sources(registry, themes):
     cooperation = registry["brest_quimper"]
     cooperation_update(

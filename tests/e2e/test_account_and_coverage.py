@@ -25,7 +25,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from surveys.models import Reminder, Response, ResponseStatus
-from surveys.services import response_open, response_save, response_submit
+from surveys.services.responses import response_open, response_save, response_submit
 from tests.e2e.header import header, signed_in_as
 from tests.fixtures import surveys as surveys_fixtures
 

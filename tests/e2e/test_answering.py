@@ -9,7 +9,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from surveys.models import Response
-from surveys.services import response_open, response_save
+from surveys.services.responses import response_open, response_save
 from tests.fixtures.surveys import complete_answers
 
 from .accessibility import assert_accessible

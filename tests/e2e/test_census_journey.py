@@ -19,9 +19,9 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from cooperation.models import Cooperation, Origin
-from surveys.invitations import invitation_send
 from surveys.models import Response, ResponseStatus
-from surveys.services import officer_add, response_open, response_save, response_submit
+from surveys.services.invitations import invitation_send
+from surveys.services.responses import officer_add, response_open, response_save, response_submit
 from tests.fixtures import surveys as surveys_fixtures
 
 from .accessibility import assert_accessible

@@ -97,7 +97,7 @@ def test_edges_show_which_cooperations_both_territories_declared(page, live_serv
     contract: its edge is drawn solid, the others dotted, and the legend and the table say
     what each style means and how many cooperations each counts."""
     from surveys.models import Promotion, Response, ResponseStatus
-    from surveys.services import questionnaire_load
+    from surveys.services.responses import questionnaire_load
     from tests.fixtures.surveys import CENSUS, make_campaign
 
     census, _created = questionnaire_load(path=CENSUS)

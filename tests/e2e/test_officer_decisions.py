@@ -10,7 +10,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from cooperation.models import Theme
-from surveys.services import officer_add, questionnaire_load, response_open
+from surveys.services.responses import officer_add, questionnaire_load, response_open
 from tests.e2e.test_review import TITLE, answers, sign_in
 from tests.fixtures.surveys import CENSUS, make_campaign
 
@@ -23,7 +23,7 @@ WHEN = r"\d{1,2}\u00a0\S+\u00a0\d{4} à \d{1,2}\u00a0h\u00a0\d\d"
 
 
 def test_officer_sees_the_return_then_the_records(browser, live_server, brittany):
-    from surveys.services import response_save, response_submit
+    from surveys.services.responses import response_save, response_submit
 
     Theme.objects.create(code="mobility", label_fr="Mobilités", label_en="Mobility")
     brest = brittany["brest_metropole"]
@@ -110,8 +110,8 @@ def test_officer_sees_the_return_then_the_records(browser, live_server, brittany
 
 
 def test_reviewer_sees_an_unchanged_entry_as_identical(page, live_server, brittany, registry):
-    from surveys.mapping import entry_from_cooperation
-    from surveys.services import response_save, response_submit
+    from surveys.answering.mapping import entry_from_cooperation
+    from surveys.services.responses import response_save, response_submit
 
     brest = brittany["brest_metropole"]
     campaign = make_campaign(questionnaire_load(path=CENSUS)[0], [brest])

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from cooperation.models import CooperationStatus, Instrument, PartnerRole
 from cooperation.services import PartnerInput, SourceInput, cooperation_create
 from surveys.models import Promotion, Response, ResponseStatus
-from surveys.services import questionnaire_load
+from surveys.services.responses import questionnaire_load
 from tests.fixtures.surveys import CENSUS, make_campaign
 
 from .accessibility import assert_accessible

@@ -11,7 +11,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from cooperation.models import Theme
-from surveys.services import (
+from surveys.services.responses import (
     officer_add,
     questionnaire_load,
     response_open,

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from surveys.services import officer_add, questionnaire_load
+from surveys.services.responses import officer_add, questionnaire_load
 from tests.e2e.test_review import sign_in
 from tests.fixtures.surveys import CENSUS, make_campaign
 
@@ -86,8 +86,8 @@ LONG_URL = (
 def test_comparison_table_fits_and_its_region_is_reachable_by_keyboard(
     browser, live_server, brittany, registry
 ):
-    from surveys.mapping import entry_from_cooperation
-    from surveys.services import response_open, response_save, response_submit
+    from surveys.answering.mapping import entry_from_cooperation
+    from surveys.services.responses import response_open, response_save, response_submit
 
     brest = brittany["brest_metropole"]
     campaign = make_campaign(questionnaire_load(path=CENSUS)[0], [brest])
@@ -172,7 +172,7 @@ def test_coverage_invites_beside_territories_without_officer_and_asks_before_rem
 
 
 def test_officer_prints_what_was_submitted(page, live_server, brest_answering):
-    from surveys.services import response_open, response_save, response_submit
+    from surveys.services.responses import response_open, response_save, response_submit
     from tests.fixtures.surveys import complete_answers
 
     campaign, officer, _answer_url = brest_answering
@@ -201,7 +201,7 @@ def test_officer_prints_what_was_submitted(page, live_server, brest_answering):
 
 
 def test_long_text_counts_and_keeps_an_over_long_answer(quiet_page, live_server, brest_answering):
-    from surveys.answers import LONG_TEXT_MAX
+    from surveys.answering.answers import LONG_TEXT_MAX
     from surveys.models import Response
 
     page = quiet_page

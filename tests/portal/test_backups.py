@@ -16,7 +16,7 @@ from django.utils import timezone
 from cooperation.services import PartnerInput, SourceInput, cooperation_create
 from portal.backups import BackupError, backup_database, restore_database
 from surveys.models import Campaign
-from surveys.services import officer_add, questionnaire_load, response_open
+from surveys.services.responses import officer_add, questionnaire_load, response_open
 
 CENSUS = Path(__file__).resolve().parents[2] / "surveys" / "questionnaires" / "census-v1.json"
 

@@ -35,7 +35,7 @@ from surveys import account_urls
 from surveys import urls as survey_urls
 from surveys.api.urls import router as survey_api_router
 from surveys.models import Promotion, Reminder, Response, ResponseStatus
-from surveys.services import response_open, response_save, response_submit
+from surveys.services.responses import response_open, response_save, response_submit
 from tests.fixtures.surveys import complete_answers, make_campaign
 
 # Outcomes -----------------------------------------------------------------------------------

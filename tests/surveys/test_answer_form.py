@@ -3,7 +3,7 @@
 import pytest
 from django.http import QueryDict
 
-from surveys.answer_form import (
+from surveys.answering.form import (
     Action,
     apply_action,
     convert_text,
@@ -132,8 +132,8 @@ def test_refused_answers_go_back_to_their_saved_values(sections):
 
 
 def test_every_type_of_unlisted_partner_is_offered_with_a_french_label():
-    from surveys.answer_fields import other_categories
-    from surveys.answers import OTHER_PARTNER_CATEGORIES
+    from surveys.answering.answers import OTHER_PARTNER_CATEGORIES
+    from surveys.answering.fields import other_categories
 
     offered = dict(other_categories())
     assert tuple(offered) == OTHER_PARTNER_CATEGORIES

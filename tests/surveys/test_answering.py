@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Response, ResponseStatus
-from surveys.services import (
+from surveys.services.responses import (
     response_open,
     response_return,
     response_save,
@@ -78,7 +78,7 @@ def test_home_lists_each_territory_with_status_date_and_button(
     officer_client, campaign, brest, brest_officer, make_user, brittany
 ):
     saint_etienne = brittany["saint_etienne_metropole"]
-    from surveys.services import officer_add
+    from surveys.services.responses import officer_add
 
     officer_add(user=brest_officer, territory=saint_etienne)
     response_open(campaign=campaign, territory=brest, user=brest_officer)
@@ -351,7 +351,7 @@ ALL_TYPES = {
 @pytest.fixture
 def all_types_campaign(brest):
     from surveys.models import Questionnaire
-    from surveys.services import definition_checksum
+    from surveys.services.responses import definition_checksum
 
     questionnaire = Questionnaire.objects.create(
         slug=ALL_TYPES["slug"],
@@ -644,6 +644,7 @@ def test_draft_with_a_bad_value_keeps_the_text_shows_the_error_and_saves_the_res
     assert "fr-input-group--error" in html
     assert "Certaines réponses sont à corriger" in text
     assert "Une année entre 1900 et 2100 est attendue." in text
+    assert f"Vos autres réponses de cette étape sont enregistrées{NBSP}; celles signalées" in text
     assert 'href="#q-cooperations-0-coop_start_year"' in html
     assert f"Année de début (ou de signature) (Coopération 1{NBSP}: Contrat)" in text
     saved = Response.objects.get()
@@ -1039,7 +1040,7 @@ def test_step_forms_post_to_the_steps_own_url(client, campaign, brittany, brest_
 def test_long_text_shows_its_limit_and_an_over_long_answer_comes_back_whole(
     client, campaign, brittany, brest_officer
 ):
-    from surveys.answers import LONG_TEXT_MAX
+    from surveys.answering.answers import LONG_TEXT_MAX
 
     client.force_login(brest_officer)
     url = campaign.answer_url(brittany["brest_metropole"])

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from surveys.answers import answer_errors, visible
+from surveys.answering.answers import answer_errors, visible
 from surveys.definition import parse_definition
 
 CENSUS = Path(__file__).resolve().parents[2] / "surveys" / "questionnaires" / "census-v1.json"

@@ -13,7 +13,12 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from surveys.models import Response, ResponseStatus
-from surveys.services import response_open, response_return, response_save, response_submit
+from surveys.services.responses import (
+    response_open,
+    response_return,
+    response_save,
+    response_submit,
+)
 from tests.fixtures.surveys import complete_answers, make_campaign, make_responses
 
 RESPONSES_URL = "/api/v1/responses/"

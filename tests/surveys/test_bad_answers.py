@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from surveys.models import Response
-from surveys.services import response_open
+from surveys.services.responses import response_open
 from tests.surveys.test_answering import answer_url, post_step, text_of
 
 

@@ -8,7 +8,7 @@ import re
 from django.urls import reverse
 
 from surveys.models import Promotion
-from surveys.services import response_validate
+from surveys.services.responses import response_validate
 from tests.fixtures.surveys import CAMPAIGN_RECORD_TITLE as NEW_TITLE
 
 STATISTICS = "/statistiques/"

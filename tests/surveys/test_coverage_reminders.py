@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from surveys.models import Reminder
-from surveys.reminders import campaign_remind
+from surveys.services.reminders import campaign_remind
 from tests.surveys import test_review as review_tests
 
 # The coverage fixtures of the review tests.

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from portal.datetimes import date_and_time, iso_date, iso_datetime, long_date, time_of_day
-from surveys.services import response_open, response_save, response_submit
+from surveys.services.responses import response_open, response_save, response_submit
 from tests.fixtures.surveys import complete_answers
 
 NBSP = "\u00a0"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cooperation.models import Cooperation, Origin
 from portal.datetimes import date_and_time
-from surveys.services import response_return, response_save, response_validate
+from surveys.services.responses import response_return, response_save, response_validate
 from tests.surveys.test_review import submit, submitted  # noqa: F401
 
 NBSP = "\u00a0"
@@ -92,7 +92,7 @@ def test_officer_home_shows_the_notes_then_the_records(
         version=submitted.version,
         user=brest_officer,
     )
-    from surveys.services import response_submit
+    from surveys.services.responses import response_submit
 
     response_submit(response=response, user=brest_officer)
     response_validate(response=response, reviewer=reviewer)
@@ -134,7 +134,7 @@ def test_last_save_credits_the_saver_and_the_return_is_apart(
 def test_an_entry_identical_to_its_record_is_identical_before_and_after_validation(
     client, campaign, brittany, brest_officer, reviewer, registry
 ):
-    from surveys.mapping import entry_from_cooperation
+    from surveys.answering.mapping import entry_from_cooperation
     from surveys.models import Promotion
 
     same = entry_from_cooperation(registry["brest_quimper"], territory=brittany["brest_metropole"])

@@ -3,8 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from surveys.demo import DEMO_PASSWORD, OFFICER_EMAIL, REVIEWER_EMAIL, demo_survey_setup
 from surveys.models import Campaign
+from surveys.services.demo import DEMO_PASSWORD, OFFICER_EMAIL, REVIEWER_EMAIL, demo_survey_setup
 
 
 def test_demo_survey_opens_a_campaign_to_the_metropolises_with_two_accounts(
@@ -56,7 +56,7 @@ def test_demo_survey_again_keeps_what_users_did(census, brittany, settings, revi
     and targets that someone changed since stay as they are."""
     import datetime
 
-    from surveys.services import response_open, response_save
+    from surveys.services.responses import response_open, response_save
 
     settings.DEBUG = True
     demo = demo_survey_setup(questionnaire=census)

@@ -15,7 +15,7 @@ from cooperation.models import PartnerRole
 from cooperation.services import PartnerInput, cooperation_create
 from surveys.exports import ENTRY_COLUMNS, RESPONSE_COLUMNS
 from surveys.models import Response
-from surveys.services import response_open, response_save, response_submit
+from surveys.services.responses import response_open, response_save, response_submit
 from tests.fixtures.surveys import complete_answers, make_campaign, make_responses
 
 BOM = "\ufeff".encode()

@@ -13,8 +13,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.invitations import invitation_accept, invitation_send
 from surveys.models import Invitation, Officer
+from surveys.services.invitations import invitation_accept, invitation_send
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from surveys.models import Questionnaire
-from surveys.services import questionnaire_load
+from surveys.services.responses import questionnaire_load
 from tests.fixtures.surveys import CENSUS, make_campaign
 
 

@@ -12,10 +12,10 @@ from rest_framework.test import APIClient
 
 from cooperation.models import CooperationStatus, Instrument, PartnerRole
 from cooperation.services import PartnerInput, cooperation_create
-from surveys import answers as answers_module
 from surveys import prefill as prefill_module
+from surveys.answering import answers as answers_module
 from surveys.models import PrefilledEntry, Response
-from surveys.services import response_open
+from surveys.services.responses import response_open
 from tests.surveys.test_answering import answer_url, text_of
 
 RECORDS = 14

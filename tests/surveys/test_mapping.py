@@ -1,4 +1,4 @@
-from surveys.mapping import entry_differences, entry_from_cooperation
+from surveys.answering.mapping import entry_differences, entry_from_cooperation
 
 
 def test_entry_from_record_leaves_the_answering_territory_out_of_the_partners(registry, brittany):

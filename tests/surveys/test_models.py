@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from surveys.models import Campaign, Response
-from surveys.services import response_open
+from surveys.services.responses import response_open
 from tests.fixtures.surveys import make_campaign
 
 

@@ -4,7 +4,12 @@ receipt's date and reference."""
 from django.urls import reverse
 
 from portal.datetimes import date_and_time, iso_datetime
-from surveys.services import response_open, response_return, response_save, response_submit
+from surveys.services.responses import (
+    response_open,
+    response_return,
+    response_save,
+    response_submit,
+)
 from surveys.wording import person_name
 from tests.fixtures.surveys import complete_answers
 

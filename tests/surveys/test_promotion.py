@@ -7,10 +7,15 @@ from django.core.exceptions import ValidationError
 
 from cooperation.dates import DatePrecision
 from cooperation.models import Cooperation, Origin, PartnerRole, Source
-from surveys.mapping import entry_from_cooperation
+from surveys.answering.mapping import entry_from_cooperation
 from surveys.models import Promotion, Response, ResponseStatus
-from surveys.promotion import SURVEY_GROUPING_SOURCE, promotions_of, response_promote
-from surveys.services import response_open, response_save, response_submit, response_validate
+from surveys.services.promotion import SURVEY_GROUPING_SOURCE, promotions_of, response_promote
+from surveys.services.responses import (
+    response_open,
+    response_save,
+    response_submit,
+    response_validate,
+)
 from territories.models import Territory, TerritoryCategory, TerritoryKind
 from tests.fixtures.surveys import complete_answers, make_campaign
 

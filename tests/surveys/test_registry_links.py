@@ -14,10 +14,15 @@ from rest_framework.test import APIClient
 
 from cooperation.models import Cooperation, CooperationStatus, Instrument, PartnerRole
 from cooperation.services import PartnerInput, cooperation_create, cooperation_update
-from surveys.mapping import entry_from_cooperation
+from surveys.answering.mapping import entry_from_cooperation
 from surveys.models import PrefilledEntry, Promotion, Response, ResponseStatus
-from surveys.promotion import response_promote
-from surveys.services import response_open, response_save, response_submit, response_validate
+from surveys.services.promotion import response_promote
+from surveys.services.responses import (
+    response_open,
+    response_save,
+    response_submit,
+    response_validate,
+)
 from tests.fixtures.surveys import complete_answers
 
 

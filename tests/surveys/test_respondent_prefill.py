@@ -1,6 +1,6 @@
 """The respondent's name and e-mail are pre-filled from the officer's account."""
 
-from surveys.services import response_open
+from surveys.services.responses import response_open
 
 
 def test_new_response_starts_with_the_officer_name_and_email(campaign, brittany, make_user):

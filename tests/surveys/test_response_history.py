@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from surveys.models import Response, ResponseStatus
-from surveys.services import (
+from surveys.services.responses import (
     response_open,
     response_return,
     response_save,

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from cooperation.models import Cooperation, Origin
 from portal.datetimes import long_date
-from surveys.mapping import entry_from_cooperation
+from surveys.answering.mapping import entry_from_cooperation
 from surveys.models import Promotion, Reminder, Response, ResponseStatus
-from surveys.reminders import campaign_remind
-from surveys.services import (
+from surveys.services.reminders import campaign_remind
+from surveys.services.responses import (
     response_open,
     response_return,
     response_save,

@@ -7,8 +7,13 @@ import pytest
 from cooperation.models import Cooperation, Origin
 from cooperation.seed import seed_cooperations_load
 from cooperation.services import cooperation_update
-from surveys.promotion import response_promote
-from surveys.services import response_open, response_save, response_submit, response_validate
+from surveys.services.promotion import response_promote
+from surveys.services.responses import (
+    response_open,
+    response_save,
+    response_submit,
+    response_validate,
+)
 from tests.fixtures.surveys import complete_answers
 
 SLUG = "brest-quimper-seed"

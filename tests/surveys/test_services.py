@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 
 from surveys.models import Response, ResponseStatus
-from surveys.services import (
+from surveys.services.responses import (
     StaleResponse,
     officer_add,
     response_open,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from surveys.models import Promotion, Response, ResponseStatus
-from surveys.services import response_open
+from surveys.services.responses import response_open
 from tests.fixtures.surveys import complete_answers
 
 MALFORMED = {

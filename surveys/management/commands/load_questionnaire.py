@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.services import questionnaire_load
+from surveys.services.responses import questionnaire_load
 
 
 class Command(BaseCommand):

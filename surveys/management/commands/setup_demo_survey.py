@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.demo import demo_survey_setup
 from surveys.models import Questionnaire
+from surveys.services.demo import demo_survey_setup
 
 
 class Command(BaseCommand):

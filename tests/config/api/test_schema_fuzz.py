@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from surveys.models import Response
-from surveys.services import officer_add
+from surveys.services.responses import officer_add
 from tests.fixtures.surveys import complete_answers
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))

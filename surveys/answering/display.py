@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from territories.models import Territory
 
-from .answer_fields import other_categories
-from .answer_form import Section, field_id, localized
+from ..definition import Question
 from .answers import entry_id_of, is_empty, registry_slug_of, visible
-from .definition import Question
+from .fields import other_categories
+from .form import Section, field_id, localized
 
 
 def display_value(question: Question, value, territories: dict[str, Territory]) -> str:

@@ -20,8 +20,8 @@ from jobs.mail import email_enqueue
 from portal.datetimes import long_date
 from territories.models import Territory
 
-from .models import Campaign, Officer, Reminder, Response, ResponseStatus
-from .permissions import check_reviewer
+from ..models import Campaign, Officer, Reminder, Response, ResponseStatus
+from ..permissions import check_reviewer
 
 NO_RESPONSE = "none"
 # Where a territory may stand, in the order of the coverage totals.

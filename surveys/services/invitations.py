@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from portal.datetimes import long_date
 from territories.models import Territory
 
-from .models import Invitation
-from .services import officer_add
+from ..models import Invitation
+from .responses import officer_add
 
 # token_urlsafe(32) gives 43 characters; anything much longer is not one of ours.
 MAX_TOKEN_LENGTH = 100

@@ -1,6 +1,6 @@
 """The answer page's form: the sections of a questionnaire, field names, the conversion
 of posted fields into the answers JSON of one section, and the buttons' actions (what
-the template draws for each question is in `answer_fields`).
+the template draws for each question is in `surveys.answering.fields`).
 
 Every field is named by its answer path, so that a save error keyed
 "cooperations.0.coop_title" lands on the field named that way:
@@ -28,8 +28,8 @@ from django.utils.translation import get_language
 
 from territories.models import Territory
 
+from ..definition import Question
 from .answers import entry_id_of, is_empty
-from .definition import Question
 
 TERRITORY_TYPES = ("territory", "territory_list")
 NUMBER_TYPES = ("integer", "year")

@@ -1,6 +1,6 @@
 """What the answer page's template draws for each question of a step: labels, values as
 the inputs show them, choices, chosen territories and search results, errors, and whether
-a conditional question starts hidden. Field names and ids follow `answer_form`."""
+a conditional question starts hidden. Field names and ids follow `surveys.answering.form`."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from territories.models import Territory, TerritoryCategory
 
-from .answer_form import TERRITORY_TYPES, Section, field_id, localized, new_entry_id
+from ..definition import Question
 from .answers import (
     LONG_TEXT_MAX,
     OTHER_PARTNER_CATEGORIES,
@@ -23,7 +23,7 @@ from .answers import (
     registry_slug_of,
     visible,
 )
-from .definition import Question
+from .form import TERRITORY_TYPES, Section, field_id, localized, new_entry_id
 
 SEARCH_RESULTS = 10
 

@@ -1,5 +1,7 @@
-"""Writes of the survey app. Every function is keyword-only and atomic, and raises
-django.core.exceptions.ValidationError on bad input, writing nothing."""
+"""Writes of a response's life and of the survey's set-up (questionnaires, officers):
+open, save, submit, return, validate. Every function is keyword-only and atomic, and
+raises django.core.exceptions.ValidationError on bad input, writing nothing. The other
+writes are beside it in `surveys.services`."""
 
 from __future__ import annotations
 
@@ -19,9 +21,9 @@ from jobs.mail import email_enqueue
 from portal.datetimes import date_and_time
 from territories.models import Territory
 
-from .answers import answer_errors
-from .definition import check_definition, parse_definition
-from .models import (
+from ..answering.answers import answer_errors
+from ..definition import check_definition, parse_definition
+from ..models import (
     EDITABLE_STATUSES,
     Campaign,
     Officer,
@@ -30,11 +32,11 @@ from .models import (
     Response,
     ResponseStatus,
 )
-from .notifications import notify_officers
-from .permissions import check_may_answer, check_reviewer, is_officer_of, is_reviewer
-from .prefill import cooperation_section, initial_answers, respondent_answers
+from ..notifications import notify_officers
+from ..permissions import check_may_answer, check_reviewer, is_officer_of, is_reviewer
+from ..prefill import cooperation_section, initial_answers, respondent_answers
+from ..registry_links import link_errors
 from .promotion import response_promote
-from .registry_links import link_errors
 
 
 class StaleResponse(Exception):
@@ -323,7 +325,7 @@ def response_return(*, response: Response, reviewer, notes: str, base_url: str =
 @transaction.atomic
 def response_validate(*, response: Response, reviewer, base_url: str = "") -> Response:
     """Accept a submitted response and promote its cooperation entries into the registry
-    (see `surveys.promotion`), in one transaction: an entry the registry refuses raises
+    (see `surveys.services.promotion`), in one transaction: an entry the registry refuses raises
     ValidationError naming it, and the response stays submitted. Validating a validated
     response returns it unchanged. The territory's officers are told by e-mail, with the
     links to the records, once the transaction commits."""

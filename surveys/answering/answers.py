@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from territories.references import TerritoryReference
 
-from .definition import Question
+from ..definition import Question
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 20_000

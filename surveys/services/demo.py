@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from territories.models import Territory
 
-from .models import Campaign, Questionnaire
-from .services import officer_add
+from ..models import Campaign, Questionnaire
+from .responses import officer_add
 
 CAMPAIGN_TITLE = "Recensement des coopérations interterritoriales (démonstration)"
 BREST_METROPOLE_SIREN = "242900314"
