@@ -58,7 +58,7 @@ def bar_chart(chart_id: str, title: str, rows: list[dict]) -> SafeString:
 CELL = 44  # width and height of a cell
 MAX_SIDE = 30  # side of the largest count's square
 HEADER = 150  # room for the column labels, rotated
-MATRIX_LABEL_WIDTH = 230
+MATRIX_LABEL_WIDTH = 270
 COLUMN_LABEL_CHARS = 24
 
 
