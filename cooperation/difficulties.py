@@ -38,7 +38,6 @@ STEMS: dict[str, tuple[str, ...]] = {
         "legisla",  # législation, législatif
         "statutaire",
         "cgct",
-        "cadre legal",
     ),
     DifficultyType.FUNDING: (
         "financ",  # financement, financier, cofinancement

@@ -6,6 +6,7 @@ and its place in the API, and the declared difficulties quoted on /statistiques/
 import csv
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -162,3 +163,10 @@ def test_the_page_quotes_the_declared_difficulties(client, declared, monkeypatch
 def test_no_declared_difficulty_says_so(client, registry):
     content = client.get(STATISTICS).content.decode()
     assert "Aucune fiche de la sélection ne déclare de difficultés." in content
+
+
+def test_the_documentation_lists_every_keyword():
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "statistics.md").read_text()
+    for kind, stems in STEMS.items():
+        line = next(line for line in docs.splitlines() if line.startswith(f"| `{kind}` "))
+        assert line.split("|")[2].strip() == ", ".join(f"`{stem}`" for stem in stems), kind
