@@ -55,7 +55,7 @@ def shortened(text: str, limit: int = EXCERPT_CHARS) -> dict:
     text = text.strip()
     if len(text) <= limit:
         return {"text": text, "shortened": False}
-    cut = text[:limit].rsplit(maxsplit=1)[0] if " " in text[:limit] else text[:limit]
+    cut = text[:limit].rsplit(maxsplit=1)[0]
     return {"text": cut.rstrip(" ,;:.") + "…", "shortened": True}
 
 
