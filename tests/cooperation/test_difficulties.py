@@ -78,6 +78,14 @@ def test_the_filter_gives_the_same_records_on_the_page_and_in_the_api(client, de
     assert list(response.json()) == ["difficulty"]
 
 
+def test_the_exports_take_the_filter(client, declared):
+    response = client.get("/cooperations/export/csv/?difficulty=legal&difficulty=skills")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    titles = {row["title"] for row in csv.DictReader(io.StringIO(body))}
+    assert titles == titles_of("legal") | titles_of("skills")
+
+
 def test_the_list_shows_the_filter_as_a_removable_tag(client, declared):
     response = client.get("/cooperations/?difficulty=legal&difficulty=other")
     assert response.context["paginator"].count == 5
