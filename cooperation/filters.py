@@ -11,6 +11,7 @@ from portal.collation import french
 from portal.ordering import NullsLastOrderingFilter, sort_keys
 from territories.models import Territory, TerritoryCategory, TerritoryKind
 
+from .difficulties import DifficultyType, difficulty_condition
 from .models import (
     Cooperation,
     CooperationStatus,
@@ -272,6 +273,16 @@ class CooperationFilterSet(django_filters.FilterSet):
         method="filter_has_text",
         help_text=_("true : fiches qui déclarent des difficultés ; false : les autres."),
     )
+    difficulty = django_filters.MultipleChoiceFilter(
+        label=_("Type de difficultés"),
+        choices=DifficultyType.choices,
+        method="filter_difficulty",
+        help_text=_(
+            "Fiches dont les difficultés déclarées mentionnent ce type (mots-clés du texte, "
+            "sans tenir compte des accents ni de la casse) ; other : difficultés déclarées "
+            "d’aucun de ces types ; répétable (l’un ou l’autre)."
+        ),
+    )
     partners_min = django_filters.NumberFilter(
         label=_("Partenaires, au moins"),
         field_name="partner_count",
@@ -297,6 +308,15 @@ class CooperationFilterSet(django_filters.FilterSet):
             return queryset
         empty = Q(**{name.removeprefix("has_"): ""})
         return queryset.exclude(empty) if value else queryset.filter(empty)
+
+    def filter_difficulty(self, queryset, name, value):
+        """By the keyword rule of `cooperation.difficulties`."""
+        if not value:
+            return queryset
+        condition = Q()
+        for kind in value:
+            condition |= difficulty_condition(kind)
+        return queryset.filter(condition)
 
     def filter_partners_min(self, queryset, name, value):
         # The partner count is computed only where a filter or the sort needs it.

@@ -94,6 +94,24 @@ class PublishedFigureSerializer(serializers.Serializer):
     sources = PublishedSourceSerializer(many=True)
 
 
+class DeclaredDifficultySerializer(serializers.Serializer):
+    title = serializers.CharField(help_text=_("Titre de la fiche."))
+    url = serializers.CharField(help_text=_("Adresse de la fiche."))
+    text = serializers.CharField(
+        help_text=_("Les difficultés déclarées, raccourcies au-delà de 300 caractères.")
+    )
+    shortened = serializers.BooleanField(help_text=_("Le texte a été raccourci."))
+
+
+class DeclaredDifficultiesSerializer(serializers.Serializer):
+    list_url = serializers.CharField(
+        help_text=_("Adresse de la liste de toutes les fiches de la sélection qui en déclarent.")
+    )
+    records = DeclaredDifficultySerializer(
+        many=True, help_text=_("Au plus 20 fiches, les plus récemment mises à jour d’abord.")
+    )
+
+
 @extend_schema_serializer(many=False)
 class StatisticsSerializer(serializers.Serializer):
     filters = serializers.DictField(
@@ -112,6 +130,9 @@ class StatisticsSerializer(serializers.Serializer):
         ),
     )
     published = PublishedFigureSerializer(many=True)
+    declared_difficulties = DeclaredDifficultiesSerializer(
+        help_text=_("Les difficultés déclarées par les fiches de la sélection (texte libre).")
+    )
 
 
 STATISTICS_FILTER_ERRORS = field_errors_serializer(
@@ -133,9 +154,11 @@ class StatisticsViewSet(viewsets.GenericViewSet):
         description=_(
             "Les tableaux de la page /statistiques/ : coopérations par métropole, thème, forme, "
             "type et catégorie de partenaire, relation et distance à la métropole, année de "
-            "début, statut, ingénierie, financement et difficultés, nombre de partenaires ; "
+            "début, statut, ingénierie, financement et difficultés, type des difficultés "
+            "déclarées (par mots-clés), nombre de partenaires ; "
             "tableaux croisés thème × relation et forme × métropole ; complétude par métropole ; "  # noqa: RUF001
-            "chiffres publiés. Mêmes filtres que /api/v1/cooperations/ (ils se combinent). "
+            "chiffres publiés ; les dernières difficultés déclarées. "
+            "Mêmes filtres que /api/v1/cooperations/ (ils se combinent). "
             "Un tableau sur un critère ignore le filtre de ce même critère, comme les facettes "
             "de la liste ; chaque nombre donne l’adresse de la liste qu’il compte."
         ),

@@ -29,7 +29,6 @@ class TableSpec:
     title: str
     counted: str  # what a number counts, in a sentence
     drop: tuple[str, ...] = ()  # the page's filters this table ignores (and its links replace)
-    chart: bool = True
 
 
 TABLES = (
@@ -109,6 +108,17 @@ TABLES = (
         drop=("has_engineering", "has_funding", "has_difficulties"),
     ),
     TableSpec(
+        "difficulty",
+        _("Difficultés déclarées, par type"),
+        _(
+            "Nombre de coopérations dont les difficultés déclarées mentionnent chaque type de "
+            "frein (une coopération peut en mentionner plusieurs) ; « Autre / non classé » : "
+            "difficultés déclarées d’aucun de ces types. Le classement se fait par mots-clés "
+            "sur le texte libre des fiches, sans tenir compte des accents ni de la casse."
+        ),
+        drop=("difficulty",),
+    ),
+    TableSpec(
         "partners",
         _("Nombre de partenaires par coopération"),
         _("Nombre de coopérations selon leur nombre de partenaires, la métropole comprise."),
@@ -124,14 +134,12 @@ CROSS_TABLES = (
             "partenaire dans la relation (colonne)."
         ),
         drop=("theme", "relation"),
-        chart=False,
     ),
     TableSpec(
         "instrument_metropolis",
         _("Forme × métropole"),  # noqa: RUF001
         _("Nombre de coopérations de la forme (colonne) dont la métropole (ligne) est partenaire."),
         drop=("instrument", "metropolis"),
-        chart=False,
     ),
 )
 TABLE_NAMES = tuple(spec.name for spec in TABLES)

@@ -21,12 +21,17 @@ from django.utils.translation import gettext_lazy as _
 from territories.models import METROPOLIS_CATEGORIES, TerritoryCategory, TerritoryKind
 
 from ..completeness import average_by_reference_metropolis
+from ..difficulties import DifficultyType, difficulty_condition
 from ..filters import CooperationFilterSet, DistanceBand, distance_condition
 from ..models import Cooperation, CooperationStatus, Instrument, PartnerRelation, Partnership, Theme
 from ..reciprocity import Reciprocity, reciprocity_counts
 from .specs import CROSS_TABLES, PARTNER_BANDS, TABLES, TEXT_SHARES, TableSpec
 
 PARTNER_COUNT_FILTERS = {"partners_min", "partners_max"}
+# How many declared difficulties the page quotes, and from how many characters a text is
+# shortened.
+DECLARED_DIFFICULTIES = 20
+EXCERPT_CHARS = 300
 # Query parameters that never select records.
 NOT_FILTERS = ("ordering", "page", "format", "sep", "table")
 
@@ -42,6 +47,16 @@ def filter_query(query: QueryDict) -> QueryDict:
         if values:
             kept.setlist(name, values)
     return kept
+
+
+def shortened(text: str, limit: int = EXCERPT_CHARS) -> dict:
+    """{text, shortened}: `text`, cut at the last word boundary before `limit` characters
+    (with "…") when longer."""
+    text = text.strip()
+    if len(text) <= limit:
+        return {"text": text, "shortened": False}
+    cut = text[:limit].rsplit(maxsplit=1)[0]
+    return {"text": cut.rstrip(" ,;:.") + "…", "shortened": True}
 
 
 class Statistics:
@@ -210,6 +225,41 @@ class Statistics:
             rows.append(row)
         return rows
 
+    def difficulty(self, spec: TableSpec) -> list[dict]:
+        counts = Cooperation.objects.filter(pk__in=self.selection(spec.drop)).aggregate(
+            **{
+                kind: Count("pk", filter=difficulty_condition(kind))
+                for kind in DifficultyType.values
+            }
+        )
+        return [
+            self.row(spec, kind, label, counts[kind], difficulty=kind)
+            for kind, label in DifficultyType.choices
+        ]
+
+    def declared_difficulties(self) -> dict:
+        """The records of the selection that declare difficulties, the latest updated
+        first, at most DECLARED_DIFFICULTIES of them (one query), with their text
+        shortened, and the list of all of them."""
+        drop = ("has_difficulties",)
+        records = (
+            Cooperation.objects.filter(pk__in=self.selection(drop))
+            .exclude(difficulties="")
+            .order_by("-updated_at", "-pk")
+            .values_list("title", "slug", "difficulties")[:DECLARED_DIFFICULTIES]
+        )
+        return {
+            "list_url": self.link(drop, has_difficulties="true", ordering="-updated"),
+            "records": [
+                {
+                    "title": title,
+                    "url": reverse("cooperation:detail", kwargs={"slug": slug}),
+                    **shortened(text),
+                }
+                for title, slug, text in records
+            ],
+        }
+
     def partners(self, spec: TableSpec) -> list[dict]:
         selection = self.selection(spec.drop)
         # One row per record with partners (its count); records without any make up the
@@ -346,4 +396,5 @@ def compute(filterset: CooperationFilterSet, base: QuerySet | None = None) -> di
         "cross_tables": cross_tables,
         "completeness": statistics.completeness(),
         "reciprocity": statistics.reciprocity(),
+        "declared_difficulties": statistics.declared_difficulties(),
     }

@@ -14,10 +14,11 @@ from django.views.generic import TemplateView
 from territories.models import Territory, TerritoryKind
 
 from ..contributed_filters import applied, carried, contributed_filters
+from ..difficulties import STEMS, DifficultyType
 from ..filters import CooperationFilterSet
 from ..models import Cooperation, Instrument, Theme
 from .cache import cached_statistics
-from .charts import bar_chart
+from .charts import bar_chart, matrix_chart
 from .published import published_figures
 
 # The filters the page offers (any other filter of the list still applies if present).
@@ -89,6 +90,15 @@ def selection_summaries(filterset, user) -> list[str]:
     return [contributed.summary(value, user) for contributed, value in applied(filterset)]
 
 
+def difficulty_stems() -> list[dict]:
+    """The keyword rule of the difficulty table, as the page states it."""
+    return [
+        {"label": label, "stems": STEMS[kind]}
+        for kind, label in DifficultyType.choices
+        if kind in STEMS
+    ]
+
+
 class StatisticsView(TemplateView):
     template_name = "cooperation/statistics.html"
 
@@ -109,7 +119,16 @@ class StatisticsView(TemplateView):
             table = dict(table)
             table["chart"] = bar_chart(f"chart-{table['name']}", table["title"], table["rows"])
             tables.append(table)
+        cross_tables = []
+        for table in statistics["cross_tables"]:
+            table = dict(table)
+            table["chart"] = matrix_chart(
+                f"chart-{table['name']}", table["title"], table["columns"], table["rows"]
+            )
+            cross_tables.append(table)
         context["statistics"] = statistics
+        context["cross_tables"] = cross_tables
+        context["difficulty_stems"] = difficulty_stems()
         context["summaries"] = selection_summaries(filterset, self.request.user)
         context["tables"] = tables
         context["published"] = published_figures(statistics)

@@ -5,6 +5,7 @@ and the cache dropped by a write."""
 
 import csv
 import io
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,6 +18,7 @@ from cooperation.completeness import (
 )
 from cooperation.models import Cooperation
 from cooperation.services import cooperation_update
+from cooperation.statistics.charts import matrix_chart
 
 STATISTICS = "/statistiques/"
 API = "/api/v1/statistics/"
@@ -152,7 +154,7 @@ def test_staff_count_unpublished_records_too(client, figures, staff_user):
 def test_each_number_links_to_a_list_of_that_many_records(client, figures):
     data = page_statistics(client)
     links = list(every_link(data))
-    assert len(links) == 98
+    assert len(links) == 103
     for count, url in links:
         assert urlsplit(url).path == reverse("cooperation:list")
         assert list_count(client, url) == count, url
@@ -218,8 +220,13 @@ def test_the_page_shows_charts_tables_sentences_and_csv_links(client, figures):
     content = response.content.decode()
     assert (
         content.count('<svg xmlns="http://www.w3.org/2000/svg" class="portal-chart" role="img"')
-        == 11
+        == 12
     )
+    # The cross-tables have their chart too, beside their table.
+    for name in ("theme_relation", "instrument_metropolis"):
+        assert f'<title id="chart-{name}-title">' in content
+    assert content.count('class="portal-chart portal-chart--matrix" role="img"') == 2
+    assert "sans graphique" not in content
     assert '<title id="chart-theme-title">Coopérations par thème</title>' in content
     assert "<caption>Coopérations par thème</caption>" in content
     assert "Nombre de coopérations portant sur chaque thème" in content
@@ -253,12 +260,13 @@ def test_csv_of_a_table_holds_its_rows(client, figures):
 def test_query_count_is_bounded_whatever_the_number_of_records(
     client, figures, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(25):
+    # About twenty aggregate queries, the difficulty table and the declared difficulties.
+    with django_assert_max_num_queries(27):
         client.get(STATISTICS + "?region=53&theme=tourism")
     # Cached: the same page again only reads the filters' choices.
     with django_assert_max_num_queries(8):
         client.get(STATISTICS + "?region=53&theme=tourism")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(22):
         client.get(API + "?region=53")
 
 
@@ -364,3 +372,39 @@ def test_the_record_page_shows_its_completeness_and_what_is_missing(client, figu
         "résumé, description, gouvernance, ingénierie dédiée, réalisations, difficultés, sources"
         in content
     )
+
+
+def test_a_cross_table_chart_has_a_square_per_nonzero_cell_sized_by_its_count():
+    columns = [{"key": "a", "label": "Colonne <a>"}, {"key": "b", "label": "B" * 40}]
+    rows = [
+        {"label": "Thème <script>", "cells": [{"count": 0}, {"count": 9}]},
+        {"label": "Autre", "cells": [{"count": 1}, {"count": 4}]},
+        {"label": "Vide", "cells": [{"count": 0}, {"count": 0}]},
+    ]
+    svg = str(matrix_chart("chart-x", "Titre & <titre>", columns, rows))
+    squares = re.findall(
+        r'<rect class="portal-chart__cell"[^>]*width="([\d.]+)"[^>]*'
+        r'data-count="(\d+)"',
+        svg,
+    )
+    assert sorted(int(count) for _width, count in squares) == [1, 4, 9]  # none for zeros
+    sides = {int(count): float(width) for width, count in squares}
+    # Areas proportional to the counts: 9 is nine times 1, 4 four times.
+    assert sides[9] ** 2 == pytest.approx(9 * sides[1] ** 2, rel=0.01)
+    assert sides[4] ** 2 == pytest.approx(4 * sides[1] ** 2, rel=0.01)
+    assert max(sides, key=sides.get) == 9
+    assert "<script" not in svg and "Thème &lt;script&gt;" in svg
+    assert (
+        "Colonne &lt;a&gt;" in svg and '<title id="chart-x-title">Titre &amp; &lt;titre&gt;' in svg
+    )
+    assert "B" * 40 not in svg  # long labels are shortened (the table gives them whole)
+    assert 'role="img"' in svg and "viewBox=" in svg and 'fill="currentColor"' in svg
+
+
+def test_the_page_draws_each_cross_table_with_its_counts(client, figures):
+    response = client.get(STATISTICS)
+    charts = {table["name"]: str(table["chart"]) for table in response.context["cross_tables"]}
+    data = tables_of(response.context["statistics"])
+    for name in ("theme_relation", "instrument_metropolis"):
+        drawn = sorted(int(count) for count in re.findall(r'data-count="(\d+)"/>', charts[name]))
+        assert drawn == sorted(cross(data[name]).values()), name

@@ -17,11 +17,17 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def records(brittany):
     """Two published records around Brest (both on tourism), one around Saint-Étienne (also
-    on tourism), and an unpublished one around Brest."""
+    on tourism), and an unpublished one around Brest; both Brest records declare funding
+    difficulties, one of them legal ones too."""
     tourism = Theme.objects.create(code="tourism", label_fr="Tourisme", label_en="Tourism")
     mobility = Theme.objects.create(code="mobility", label_fr="Mobilités", label_en="Mobility")
     b = brittany
     lead = PartnerRole.LEAD
+    difficulties = {
+        "Contrat Brest-Quimper": "Absence de FINANCEMENT dédié.",
+        "Charte du pays de Brest": "Réglementation rigide, cofinancements incertains.",
+        "Brouillon brestois": "Financement.",
+    }
     for title, metropolis, partner, themes, published in (
         ("Contrat Brest-Quimper", "brest_metropole", "quimper_agglo", [tourism, mobility], True),
         ("Charte du pays de Brest", "brest_metropole", "finistere", [tourism], True),
@@ -36,6 +42,7 @@ def records(brittany):
             themes=themes,
             start="2019",
             is_published=published,
+            difficulties=difficulties.get(title, ""),
         )
 
 
@@ -79,3 +86,33 @@ def test_download_a_table_as_csv(page, live_server, records):
     assert download.suggested_filename == "statistiques-theme.csv"
     text = download.path().read_text(encoding="utf-8-sig")
     assert "Tourisme,tourism,2," in text
+
+
+def test_follow_a_type_of_difficulties_to_the_list(page, live_server, records):
+    page.goto(live_server.url + "/statistiques/")
+    # The cross-tables are drawn too.
+    expect(page.get_by_role("img", name="Thème × relation à la métropole")).to_be_visible()  # noqa: RUF001
+    expect(page.get_by_role("img", name="Forme × métropole")).to_be_visible()  # noqa: RUF001
+    section = page.locator("#table-difficulty")
+    expect(section.get_by_role("img", name="Difficultés déclarées, par type")).to_be_visible()
+    # The declared texts, each under its record's title.
+    declared = section.locator("#declared-difficulties")
+    expect(declared.get_by_role("link", name="Contrat Brest-Quimper")).to_be_visible()
+    expect(declared).to_contain_text("Absence de FINANCEMENT dédié.")
+    expect(declared).not_to_contain_text("Brouillon brestois")
+    assert_accessible(page)
+
+    table = page.get_by_role("table", name="Difficultés déclarées, par type")
+    legal = table.get_by_role("row", name=re.compile(r"^Freins juridiques"))
+    expect(legal.get_by_role("link")).to_have_text("1")
+    funding = table.get_by_role("row", name=re.compile(r"^Absence de financement"))
+    expect(funding.get_by_role("link")).to_have_text("2")
+    funding.get_by_role("link").click()
+
+    expect(page).to_have_url(re.compile(r"/cooperations/\?difficulty=funding$"))
+    expect(page.get_by_role("heading", level=2, name="2 coopérations")).to_be_visible()
+    expect(page.get_by_role("link", name="Contrat Brest-Quimper")).to_be_visible()
+    expect(page.get_by_role("link", name="Charte du pays de Brest")).to_be_visible()
+    expect(
+        page.get_by_text("Type de difficultés\u00a0: Absence de financement dédié et adapté")
+    ).to_be_visible()

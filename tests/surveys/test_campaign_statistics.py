@@ -7,6 +7,7 @@ import re
 
 from django.urls import reverse
 
+from cooperation.models import Cooperation
 from surveys.models import Promotion
 from surveys.services.responses import response_validate
 from tests.fixtures.surveys import CAMPAIGN_RECORD_TITLE as NEW_TITLE
@@ -39,6 +40,29 @@ def every_link(data: dict):
         for row in table["rows"]:
             for cell in row["cells"]:
                 yield cell["count"], cell["list_url"]
+
+
+def test_a_campaign_gets_the_difficulty_table_and_the_declared_texts(
+    client, census_round, registry, reviewer
+):
+    # The record the campaign created declares funding difficulties; a record outside the
+    # campaign (Brest-Quimper: Quimper's response is not validated) legal ones.
+    Cooperation.objects.filter(title=NEW_TITLE).update(difficulties="Budget insuffisant.")
+    Cooperation.objects.filter(pk=registry["brest_quimper"].pk).update(
+        difficulties="Cadre juridique flou."
+    )
+    client.force_login(reviewer)
+    campaign = census_round["campaign"]
+    data = statistics_of(client, f"campaign={campaign.pk}")
+    table = next(table for table in data["tables"] if table["name"] == "difficulty")
+    counts = {row["key"]: row["count"] for row in table["rows"]}
+    assert counts == {"legal": 0, "funding": 1, "skills": 0, "governance": 0, "other": 0}
+    for row in table["rows"]:
+        assert f"campaign={campaign.pk}" in row["list_url"]
+        assert len(list_titles(client, row["list_url"])) == row["count"]
+    declared = data["declared_difficulties"]
+    assert [record["title"] for record in declared["records"]] == [NEW_TITLE]
+    assert list_titles(client, declared["list_url"]) == [NEW_TITLE]
 
 
 def test_the_records_of_a_campaign_are_those_its_validated_responses_promoted(census_round):
@@ -198,14 +222,14 @@ def test_the_schema_documents_the_campaign_parameter(client, db):
 def test_query_count_is_bounded(client, census_round, reviewer, django_assert_max_num_queries):
     client.force_login(reviewer)
     query = {"campaign": census_round["campaign"].pk, "region": "53"}
-    # The page's own budget (25), plus the session and the user, the campaign, the
+    # The page's own budget (27), plus the session and the user, the campaign, the
     # chooser's campaigns and the count of validated responses: none per record.
-    with django_assert_max_num_queries(32):
+    with django_assert_max_num_queries(34):
         client.get(STATISTICS, query)
     # Cached: the filters' choices, the campaign, its validated responses and the session.
     with django_assert_max_num_queries(12):
         client.get(STATISTICS, query)
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(24):
         client.get(API, query)
     with django_assert_max_num_queries(20):
         client.get("/cooperations/", query)
