@@ -16,10 +16,12 @@ from rest_framework import serializers
 
 from config.api.schema import (
     NOT_AUTHENTICATED,
+    PAGE_NOT_FOUND,
     PERMISSION_DENIED,
     THROTTLED,
     error_response,
     field_errors_serializer,
+    invalid_parameters,
 )
 from jobs.api.serializers import ExportJobSerializer
 
@@ -150,11 +152,8 @@ cooperation_schema = extend_schema_view(
             ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
             202: OpenApiResponse(ExportJobSerializer, description=CSV_JOB_DESCRIPTION),
-            400: OpenApiResponse(
-                FILTER_ERRORS,
-                description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
-            ),
-            404: error_response(_("Page inexistante.")),
+            400: invalid_parameters(FILTER_ERRORS),
+            404: PAGE_NOT_FOUND,
             **READ_ERRORS,
         },
     ),
