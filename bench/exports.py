@@ -29,29 +29,23 @@ Writes `bench/results/exports-<UTC timestamp>.json` (and `exports-latest.json`).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.cookiejar
 import json
-import random
 import re
-import socket
-import subprocess
 import sys
 import time
 import urllib.error
-import urllib.request
-from datetime import UTC, date, datetime
 from pathlib import Path
 
-from run import (
-    RESULTS,
-    ROOT,
+from common import (
     bench_environment,
-    drop_database,
+    load_reference_data,
     machine,
-    recreate_database,
-    setup_django,
+    memory_status,
+    reset_peak_rss,
+    throwaway_database,
+    write_results,
 )
+from servers import children, client, download, fetch, free_port, started, wait_for
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_exports"
 SAMPLE_THEME = "bench-sample"
@@ -62,54 +56,27 @@ CSV_URL = "/api/v1/cooperations/?format=csv&table=partnerships"
 
 
 def build_registry(records: int, sample: int, seed: int = 2018) -> dict:
-    from django.db import connection
+    from common import vacuum_analyze
     from django.utils import timezone
-    from registry import candidate_partners
-    from synthetic import RegistryRows, partner_pools, record_title
+    from synthetic import Material, RegistryRows
 
-    from cooperation.geography import containers_by_territory
     from cooperation.models import Theme
 
     started = time.perf_counter()
-    rng = random.Random(seed)
-    candidates = candidate_partners()
-    metropolises = list(candidates)
-    pools = partner_pools(candidates)
-    containers = containers_by_territory(
-        {m.pk for m in metropolises} | {t.pk for pool in pools.values() for t in pool}
-    )
-    themes = list(Theme.objects.values_list("pk", flat=True))
+    material = Material(seed)
     sample_theme = Theme.objects.create(
         code=SAMPLE_THEME, label_fr="Échantillon", label_en="Sample", position=99
     ).pk
     now = timezone.now().isoformat()
-    rows = RegistryRows(containers)
+    rows = RegistryRows(material.containers)
     for index in range(records):
-        pk = index + 1
-        metropolis = metropolises[index % len(metropolises)]
-        partners = rng.sample(pools[metropolis], 2)
-        year = rng.randint(2005, 2024)
-        precision = rng.choice(["year", "month", "day"])
-        title = record_title(index, metropolis, partners)
-        start = date(year, rng.randint(1, 12), 1).isoformat()
-        rows.add(
-            pk=pk,
-            index=index,
-            title=title,
-            metropolis=metropolis,
-            partners=partners,
-            start=start,
-            precision=precision,
-            search_text=title.lower()[:200],
-            now=now,
+        pk = material.add_record(
+            rows, index, now=now, search_text=lambda title, *_: title.lower()[:200]
         )
-        for theme in rng.sample(themes, rng.randint(1, 3)):
-            rows.add_theme(pk, theme)
         if index < sample:
             rows.add_theme(pk, sample_theme)
     rows.copy(last_id=records)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    vacuum_analyze()
     return {
         "records": records,
         "partnerships": len(rows.partnerships),
@@ -118,95 +85,12 @@ def build_registry(records: int, sample: int, seed: int = 2018) -> dict:
     }
 
 
-# Processes ------------------------------------------------------------------------------
-
-
-def memory(pid: int, field: str) -> float:
-    """VmRSS or VmHWM of process `pid`, in MiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
-
-
-def reset_peak(pid: int) -> None:
-    with contextlib.suppress(OSError):
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
-
-
-def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(child) for child in path.read_text().split()] if path.exists() else []
-
-
-@contextlib.contextmanager
-def started(command: list[str], env: dict):
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Until the server `process` answers on `url` (any HTTP status)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"The server exited: {process.stderr.read()[-2000:]}")
-        try:
-            urllib.request.urlopen(url, timeout=5)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {timeout} s")
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def client():
-    """An anonymous client that keeps its session cookie and sees redirects itself."""
-    jar = http.cookiejar.CookieJar()
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-
-
-def fetch(opener, url: str, method: str = "GET"):
-    """(status, headers, body) whatever the status."""
-    request = urllib.request.Request(url, method=method)
-    try:
-        with opener.open(request, timeout=600) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
-
-
-def download(opener, url: str) -> tuple[int, int, int]:
-    """(status, Content-Length, bytes read) of a download, read in blocks."""
-    with opener.open(url, timeout=600) as response:
-        size = 0
-        while block := response.read(1024 * 1024):
-            size += len(block)
-        return response.status, int(response.headers.get("Content-Length", -1)), size
-
-
 # Measurements ---------------------------------------------------------------------------
+
+
+def rss(before: float, pid: int) -> dict:
+    """The resident memory of process `pid` before a measure and its peak since."""
+    return {"before": before, "peak": memory_status("VmHWM", pid)}
 
 
 def bench_csv_job(base: str, gunicorn_pid: int, worker_pid: int) -> dict:
@@ -214,8 +98,11 @@ def bench_csv_job(base: str, gunicorn_pid: int, worker_pid: int) -> dict:
     fetch(opener, f"{base}/api/v1/territories/epci/242900314/")  # warm-up: imports, connection
     web = (children(gunicorn_pid) or [gunicorn_pid])[0]
     for pid in (web, worker_pid):
-        reset_peak(pid)
-    baseline = {"gunicorn": memory(web, "VmRSS"), "worker": memory(worker_pid, "VmRSS")}
+        reset_peak_rss(pid)
+    baseline = {
+        "gunicorn": memory_status("VmRSS", web),
+        "worker": memory_status("VmRSS", worker_pid),
+    }
     begin = time.perf_counter()
     status, headers, body = fetch(opener, base + CSV_URL)
     assert status == 202, (status, body[:300])
@@ -245,8 +132,8 @@ def bench_csv_job(base: str, gunicorn_pid: int, worker_pid: int) -> dict:
         "bytes": size,
         "mib": round(size / 1024 / 1024, 1),
         "progress": progress,
-        "gunicorn_rss_mib": {"before": baseline["gunicorn"], "peak": memory(web, "VmHWM")},
-        "worker_rss_mib": {"before": baseline["worker"], "peak": memory(worker_pid, "VmHWM")},
+        "gunicorn_rss_mib": rss(baseline["gunicorn"], web),
+        "worker_rss_mib": rss(baseline["worker"], worker_pid),
     }
 
 
@@ -299,8 +186,10 @@ def bench_copy_floor() -> dict:
         for _ in range(3):
             sink = Nothing()
             begin = time.perf_counter()
-            with connection.cursor() as cursor:
-                cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)", sink)
+            statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)"
+            with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+                for block in copy:
+                    sink.write(block)
             timings.append(time.perf_counter() - begin)
         results[label] = {"best_s": round(min(timings), 2), "mib": round(sink.size / 2**20, 1)}
     return results
@@ -308,8 +197,8 @@ def bench_copy_floor() -> dict:
 
 def bench_xlsx_job(base: str, worker_pid: int) -> dict:
     opener = client()
-    reset_peak(worker_pid)
-    before = memory(worker_pid, "VmRSS")
+    reset_peak_rss(worker_pid)
+    before = memory_status("VmRSS", worker_pid)
     begin = time.perf_counter()
     status, headers, _body = fetch(opener, f"{base}/cooperations/export/xlsx/?theme={SAMPLE_THEME}")
     assert status == 302, status
@@ -336,25 +225,73 @@ def bench_xlsx_job(base: str, worker_pid: int) -> dict:
         "complete": length == size,
         "mib": round(size / 2**20, 1),
         "progress": progress,
-        "worker_rss_mib": {"before": before, "peak": memory(worker_pid, "VmHWM")},
+        "worker_rss_mib": rss(before, worker_pid),
     }
 
 
 # Main -----------------------------------------------------------------------------------
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--records", type=int, default=333_334)
     parser.add_argument("--sample", type=int, default=20_000)
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def prepare(args: argparse.Namespace, results: dict) -> None:
+    """The registry (unless reused), an empty task queue, the static files, the floor."""
+    from django.core.management import call_command
+    from django.db import connections
+    from django_tasks_db.models import DBTaskResult
+
+    from jobs.models import ExportJob
 
     if not args.reuse:
-        print(f"Bench database: {args.database_url} (created now, dropped at the end)")
-        recreate_database(args.database_url)
+        load_reference_data(keep_seed_records=False)
+        print(f"Writing {args.records} cooperations…", flush=True)
+        results["registry"] = build_registry(args.records, args.sample)
+        print(" ", results["registry"])
+    # No job or task left from an earlier run: the worker starts with an empty queue.
+    DBTaskResult.objects.all().delete()
+    ExportJob.objects.all().delete()
+    # DEBUG off serves static files from the manifest: the job's page needs it.
+    call_command("collectstatic", "--noinput", verbosity=0)
+    print("Floor: the export's SELECT through a bare COPY…", flush=True)
+    results["copy_floor"] = bench_copy_floor()
+    connections.close_all()
+
+
+def measure_through_gunicorn(env: dict, results: dict) -> None:
+    """The CSV and the XLSX as jobs (gunicorn and a task worker), then the CSV at once."""
+    python = sys.executable
+    gunicorn = [python, "-m", "gunicorn", "config.wsgi"]
+    worker = [python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
+    port = free_port()
+    with (
+        started([*gunicorn, "--bind", f"127.0.0.1:{port}"], env) as web,
+        started(worker, env) as task_worker,
+    ):
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/api/v1/territories/epci/242900314/", web)
+        print("CSV of 1,000,000 partnerships as a job, through gunicorn…", flush=True)
+        results["csv_job"] = bench_csv_job(base, web.pid, task_worker.pid)
+        print("XLSX of the sample as a job…", flush=True)
+        results["xlsx_job"] = bench_xlsx_job(base, task_worker.pid)
+    direct_env = env | {"EXPORT_JOB_MIN_ROWS": "100000000"}
+    port = free_port()
+    with started([*gunicorn, "--bind", f"127.0.0.1:{port}"], direct_env) as direct:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/api/v1/territories/epci/242900314/", direct)
+        print("The same CSV at once (no job), through gunicorn's defaults…", flush=True)
+        results["csv_direct"] = bench_csv_direct(base)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     files = Path("/tmp") / "cooperations-bench-exports"
     # Plain HTTP on loopback: the session cookie (which ties an anonymous job to its client)
     # must not be HTTPS-only.
@@ -363,67 +300,10 @@ def main(argv: list[str] | None = None) -> None:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
     }
-    python = sys.executable
-    try:
-        setup_django(args.database_url)
-        from django.core.management import call_command
-
+    with throwaway_database(args.database_url, keep=args.keep, reuse=args.reuse):
         results = {"machine": machine(args.database_url)}
-        if not args.reuse:
-            call_command("migrate", verbosity=0)
-            call_command("createcachetable", verbosity=0)
-            from cooperation.models import Cooperation
-            from cooperation.seed import seed_cooperations_load
-            from territories.services import reference_data_import
-
-            print("Importing the reference geography…", flush=True)
-            print(" ", reference_data_import().summary())
-            print(" ", seed_cooperations_load().summary())
-            Cooperation.objects.all().delete()  # only the synthetic records
-            print(f"Writing {args.records} cooperations…", flush=True)
-            results["registry"] = build_registry(args.records, args.sample)
-            print(" ", results["registry"])
-        # No job or task left from an earlier run: the worker starts with an empty queue.
-        from django_tasks_db.models import DBTaskResult
-
-        from jobs.models import ExportJob
-
-        DBTaskResult.objects.all().delete()
-        ExportJob.objects.all().delete()
-        # DEBUG off serves static files from the manifest: the job's page needs it.
-        call_command("collectstatic", "--noinput", verbosity=0)
-        from django.db import connections
-
-        print("Floor: the export's SELECT through a bare COPY…", flush=True)
-        results["copy_floor"] = bench_copy_floor()
-        connections.close_all()
-        gunicorn = [python, "-m", "gunicorn", "config.wsgi"]
-        worker = [python, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
-        port = free_port()
-        with (
-            started([*gunicorn, "--bind", f"127.0.0.1:{port}"], env) as web,
-            started(worker, env) as task_worker,
-        ):
-            base = f"http://127.0.0.1:{port}"
-            wait_for(base + "/api/v1/territories/epci/242900314/", web)
-            print("CSV of 1,000,000 partnerships as a job, through gunicorn…", flush=True)
-            results["csv_job"] = bench_csv_job(base, web.pid, task_worker.pid)
-            print("XLSX of the sample as a job…", flush=True)
-            results["xlsx_job"] = bench_xlsx_job(base, task_worker.pid)
-        direct_env = env | {"EXPORT_JOB_MIN_ROWS": "100000000"}
-        port = free_port()
-        with started([*gunicorn, "--bind", f"127.0.0.1:{port}"], direct_env) as direct:
-            base = f"http://127.0.0.1:{port}"
-            wait_for(base + "/api/v1/territories/epci/242900314/", direct)
-            print("The same CSV at once (no job), through gunicorn's defaults…", flush=True)
-            results["csv_direct"] = bench_csv_direct(base)
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(args.database_url)
-
+        prepare(args, results)
+        measure_through_gunicorn(env, results)
     floor = results["copy_floor"]["export_select"]["best_s"]
     results["csv_job"]["ratio_to_copy"] = round(results["csv_job"]["total_s"] / floor, 2)
     summary = {
@@ -432,11 +312,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(section, dict) and name != "machine"
     }
     print(json.dumps(summary, indent=1))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    for name in (f"exports-{stamp}.json", "exports-latest.json"):
-        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {RESULTS.relative_to(ROOT)}/exports-{stamp}.json")
+    write_results(results, "exports")
 
 
 if __name__ == "__main__":

@@ -24,19 +24,10 @@ import json
 
 from django.db import connection
 
+from cooperation.facets import FACETS  # the page's facets: the floor counts each of them
+
 PAGE_SIZE = 20
 API_PAGE_SIZE = 50
-FACETS = (
-    "metropolis",
-    "theme",
-    "instrument",
-    "status",
-    "partner_kind",
-    "partner_category",
-    "relation",
-    "distance",
-    "region",
-)
 DISTANCE_CASE = (
     "CASE WHEN p.distance_km < 25 THEN 'under-25' WHEN p.distance_km < 50 THEN '25-50' "
     "WHEN p.distance_km < 100 THEN '50-100' WHEN p.distance_km < 200 THEN '100-200' "
@@ -212,94 +203,95 @@ def page_floor(filters: dict, page: int = 1) -> dict:
     return {"count": count, "rows": len(rows), "facets": facets}
 
 
+API_COLUMNS = (
+    "c.id, c.slug, c.title, c.summary, c.description, c.instrument, c.status, "
+    "c.start_date, c.start_precision, c.end_date, c.end_precision, c.governance, "
+    "c.engineering, c.funding, c.outcomes, c.difficulties, c.uncertainty_notes, "
+    "c.origin, c.origin_label, c.origin_url, c.is_published, c.created_at, "
+    "c.updated_at"
+)
+API_KEYS = (
+    *("slug", "title", "summary", "description", "instrument", "status", "start"),
+    *("start_precision", "end", "end_precision", "governance", "engineering", "funding"),
+    *("outcomes", "difficulties", "uncertainty_notes", "origin", "origin_label"),
+    *("origin_url", "is_published", "created_at", "updated_at"),
+)
+PARTNER_KEYS = ("kind", "code", "siren", "name", "category", "role", "relation", "km")
+SOURCE_KEYS = ("id", "title", "publisher", "date", "date_precision", "url", "note")
+
+
+def _by_record(cursor, sql: str, ids: list[int]) -> dict[int, list]:
+    """The rows of `sql` (the record's id first), grouped by record."""
+    cursor.execute(sql, [ids])
+    grouped: dict[int, list] = {}
+    for pk, *values in cursor.fetchall():
+        grouped.setdefault(pk, []).append(values)
+    return grouped
+
+
+def _api_children(cursor, ids: list[int]) -> dict[str, dict]:
+    """The métropole, partners, themes and sources of the records `ids`, by record."""
+    t = _tables()
+    cursor.execute(
+        f"SELECT c.id, m.kind, m.code, m.name FROM {t['coop']} c "
+        f"JOIN {t['territory']} m ON m.id = c.metropolis_id WHERE c.id = ANY(%s)",
+        [ids],
+    )
+    metropolises = {row[0]: row[1:] for row in cursor.fetchall()}
+    partners = _by_record(
+        cursor,
+        f"SELECT p.cooperation_id, t.kind, t.code, t.siren, t.name, t.category, p.role, "
+        f"p.relation, p.distance_km FROM {t['partner']} p "
+        f"JOIN {t['territory']} t ON t.id = p.territory_id "
+        "WHERE p.cooperation_id = ANY(%s) ORDER BY p.cooperation_id, p.position",
+        ids,
+    )
+    themes = _by_record(
+        cursor,
+        f"SELECT l.cooperation_id, th.code, th.label_fr FROM {t['link']} l "
+        f"JOIN {t['theme']} th ON th.id = l.theme_id WHERE l.cooperation_id = ANY(%s) "
+        "ORDER BY th.position, th.code",
+        ids,
+    )
+    sources = _by_record(
+        cursor,
+        f"SELECT cooperation_id, id, title, publisher, published_on, published_precision, "
+        f"url, note FROM {t['source']} WHERE cooperation_id = ANY(%s) "
+        "ORDER BY cooperation_id, position, id",
+        ids,
+    )
+    return {"metropolis": metropolises, "partners": partners, "themes": themes, "sources": sources}
+
+
+def _api_record(row: tuple, children: dict[str, dict]) -> dict:
+    pk = row[0]
+    record = dict(zip(API_KEYS, row[1:23], strict=True))
+    metropolis = children["metropolis"].get(pk)
+    record["metropolis"] = (
+        dict(zip(("kind", "code", "name"), metropolis, strict=True)) if metropolis else None
+    )
+    record["partners"] = [
+        dict(zip(PARTNER_KEYS, partner, strict=True))
+        for partner in children["partners"].get(pk, [])
+    ]
+    record["themes"] = [
+        {"code": code, "label": label} for code, label in children["themes"].get(pk, [])
+    ]
+    record["sources"] = [
+        dict(zip(SOURCE_KEYS, source, strict=True)) for source in children["sources"].get(pk, [])
+    ]
+    return record
+
+
 def cooperation_api_floor(page: int = 1, filters: dict | None = None) -> dict:
     """What `/api/v1/cooperations/?page=…` must compute at the least: count, the page's
     records with their métropole, partners, themes and sources, JSON."""
     filters = filters or {}
-    t = _tables()
     with connection.cursor() as cursor:
         count = _count(cursor, filters)
-        rows = _page_rows(
-            cursor,
-            filters,
-            page,
-            API_PAGE_SIZE,
-            "c.id, c.slug, c.title, c.summary, c.description, c.instrument, c.status, "
-            "c.start_date, c.start_precision, c.end_date, c.end_precision, c.governance, "
-            "c.engineering, c.funding, c.outcomes, c.difficulties, c.uncertainty_notes, "
-            "c.origin, c.origin_label, c.origin_url, c.is_published, c.created_at, "
-            "c.updated_at",
-        )
-        ids = [row[0] for row in rows]
-        cursor.execute(
-            f"SELECT c.id, m.kind, m.code, m.name FROM {t['coop']} c "
-            f"JOIN {t['territory']} m ON m.id = c.metropolis_id WHERE c.id = ANY(%s)",
-            [ids],
-        )
-        metropolises = {row[0]: row[1:] for row in cursor.fetchall()}
-        cursor.execute(
-            f"SELECT p.cooperation_id, t.kind, t.code, t.siren, t.name, t.category, p.role, "
-            f"p.relation, p.distance_km FROM {t['partner']} p "
-            f"JOIN {t['territory']} t ON t.id = p.territory_id "
-            "WHERE p.cooperation_id = ANY(%s) ORDER BY p.cooperation_id, p.position",
-            [ids],
-        )
-        partners: dict[int, list] = {}
-        for pk, *partner in cursor.fetchall():
-            partners.setdefault(pk, []).append(partner)
-        cursor.execute(
-            f"SELECT l.cooperation_id, th.code, th.label_fr FROM {t['link']} l "
-            f"JOIN {t['theme']} th ON th.id = l.theme_id WHERE l.cooperation_id = ANY(%s) "
-            "ORDER BY th.position, th.code",
-            [ids],
-        )
-        themes: dict[int, list] = {}
-        for pk, code, label in cursor.fetchall():
-            themes.setdefault(pk, []).append({"code": code, "label": label})
-        cursor.execute(
-            f"SELECT cooperation_id, id, title, publisher, published_on, published_precision, "
-            f"url, note FROM {t['source']} WHERE cooperation_id = ANY(%s) "
-            "ORDER BY cooperation_id, position, id",
-            [ids],
-        )
-        sources: dict[int, list] = {}
-        for pk, *source in cursor.fetchall():
-            sources.setdefault(pk, []).append(source)
-    keys = [
-        *("slug", "title", "summary", "description", "instrument", "status", "start"),
-        *("start_precision", "end", "end_precision", "governance", "engineering", "funding"),
-        *("outcomes", "difficulties", "uncertainty_notes", "origin", "origin_label"),
-        *("origin_url", "is_published", "created_at", "updated_at"),
-    ]
-    results = []
-    for row in rows:
-        record = dict(zip(keys, row[1:23], strict=True))
-        metropolis = metropolises.get(row[0])
-        record["metropolis"] = (
-            dict(zip(("kind", "code", "name"), metropolis, strict=True)) if metropolis else None
-        )
-        record["partners"] = [
-            dict(
-                zip(
-                    ("kind", "code", "siren", "name", "category", "role", "relation", "km"),
-                    partner,
-                    strict=True,
-                )
-            )
-            for partner in partners.get(row[0], [])
-        ]
-        record["themes"] = themes.get(row[0], [])
-        record["sources"] = [
-            dict(
-                zip(
-                    ("id", "title", "publisher", "date", "date_precision", "url", "note"),
-                    source,
-                    strict=True,
-                )
-            )
-            for source in sources.get(row[0], [])
-        ]
-        results.append(record)
+        rows = _page_rows(cursor, filters, page, API_PAGE_SIZE, API_COLUMNS)
+        children = _api_children(cursor, [row[0] for row in rows])
+    results = [_api_record(row, children) for row in rows]
     body = json.dumps({"count": count, "results": results}, default=str)
     return {"count": count, "rows": len(results), "bytes": len(body)}
 
@@ -321,3 +313,39 @@ def territory_api_floor(page: int = 1, page_size: int = 100) -> dict:
         results = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
     body = json.dumps({"count": count, "results": results}, default=str)
     return {"count": count, "rows": len(results), "bytes": len(body)}
+
+
+def facets_match_floor(query: str, filters: dict) -> bool:
+    """Whether the page's facet counts (computed, not cached) equal the floor's."""
+    from unittest import mock
+
+    from django.http import QueryDict
+
+    from cooperation.facets import facets_for
+    from cooperation.filters import CooperationFilterSet
+    from cooperation.models import Cooperation, Theme
+    from territories.models import Territory
+
+    with mock.patch("cooperation.facets.cache", dummy_cache()):
+        page = facets_for(
+            CooperationFilterSet(QueryDict(query), queryset=Cooperation.objects.visible_to(None))
+        )
+    floor = page_floor(filters)["facets"]
+    codes = dict(Theme.objects.values_list("pk", "code"))
+    codes_by_kind = {"theme": codes, "metropolis": None, "region": None}
+    for name, facet in page.items():
+        counted = floor[name]
+        if name in codes_by_kind:
+            keys = codes_by_kind[name] or dict(
+                Territory.objects.filter(pk__in=list(counted)).values_list("pk", "code")
+            )
+            counted = {keys[key]: count for key, count in counted.items()}
+        if {o.value: o.count for o in facet.options if o.count} != counted:
+            return False
+    return True
+
+
+def dummy_cache():
+    from django.core.cache.backends.dummy import DummyCache
+
+    return DummyCache("dummy", {})

@@ -23,28 +23,28 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 
-from run import (
-    RESULTS,
+from common import (
+    PLAIN_STATIC_STORAGES,
     ROOT,
     bench_environment,
-    drop_database,
+    last_json_line,
+    latency,
+    load_reference_data,
     machine,
-    percentile,
-    recreate_database,
+    print_machine,
     setup_django,
+    throwaway_database,
+    timings_ms,
+    vacuum_analyze,
+    warm_get,
+    write_results,
 )
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_geometry"
-PLAIN_STATIC_STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 PAGES = [
     ("/metropoles/ (France, 22 métropoles)", "/metropoles/"),
     ("Brest Métropole", "/territoires/epci/242900314/"),
@@ -110,7 +110,7 @@ def run_child(database_url: str, step: str) -> dict:
     )
     if completed.returncode != 0:
         raise SystemExit(f"Child {step} failed:\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return last_json_line(completed)
 
 
 # Requests ----------------------------------------------------------------------------------
@@ -118,41 +118,21 @@ def run_child(database_url: str, step: str) -> dict:
 
 def timed(client, url: str, requests: int) -> dict:
     """Median and p90 of `requests` GETs after 3 warm-up ones; size and SQL queries of one."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(3):
-        response = client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    count = len(queries.captured_queries)
+    response, count, _sql_ms = warm_get(client, url)
     if response.status_code != 200:
         return {"url": url, "status": response.status_code}
     body = response.content.decode()
     svg_bytes = sum(len(svg) for svg in body.split("<svg")[1:]) if "<svg" in body else 0
-    timings = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
+    timings = timings_ms(lambda: client.get(url), requests)
     return {
         "url": url,
         "status": 200,
-        "median_ms": round(statistics.median(timings), 1),
-        "p90_ms": round(percentile(timings, 0.9), 1),
+        **latency(timings),
         "kib": round(len(response.content) / 1024, 1),
         "svg_kib": round(svg_bytes / 1024, 1),
         "maps": body.count('<figure class="portal-map"'),
         "queries": count,
     }
-
-
-def analyze() -> None:
-    """Fresh planner statistics after a bulk import, as autovacuum would give them later."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def bench_pages(requests: int) -> dict:
@@ -209,9 +189,7 @@ def bench_geojson(requests: int) -> dict:
 
 
 def print_report(results: dict) -> None:
-    info = results["machine"]
-    print(f"\n{info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM")
-    print(f"{info['database']}, Python {info['python']}, Django {info['django']}, {info['date']}")
+    print_machine(results["machine"])
     floor = results["import"]["floor"]
     print("\nContour import (each run a fresh process)")
     print(f"  {'run':<40}{'wall (s)':>10}{'x floor':>9}{'peak RSS (MiB)':>16}")
@@ -250,57 +228,50 @@ def print_report(results: dict) -> None:
         )
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--requests", type=int, default=20, help="timed requests per URL")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--child-import", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def measure(database_url: str, requests: int) -> dict:
+    """The pages without contours, the contour imports, then the pages with their maps and
+    the GeoJSON endpoint."""
+    from django.test.utils import override_settings, setup_test_environment
+
+    results = {}
+    setup_test_environment()
+    override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
+    vacuum_analyze()
+    print("Timing the pages without contours…", flush=True)
+    results["pages_without_maps"] = bench_pages(requests)
+    print("Importing the contours (3 child processes)…", flush=True)
+    results["import"] = {
+        step: run_child(database_url, step) for step in ("floor", "first", "second")
+    }
+    vacuum_analyze()
+    print("Timing the pages with their maps, and the GeoJSON endpoint…", flush=True)
+    results["pages_with_maps"] = bench_pages(requests)
+    results["geojson"] = bench_geojson(requests)
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     if args.child_import:
         setup_django(args.database_url)
         child_import(args.child_import)
         return
-
-    print(f"Bench database: {args.database_url} (created now, dropped at the end)")
-    recreate_database(args.database_url)
-    try:
-        setup_django(args.database_url)
-        from django.core.management import call_command
-        from django.test.utils import override_settings, setup_test_environment
-
-        from cooperation.seed import seed_cooperations_load
-        from territories.services import reference_data_import
-
+    with throwaway_database(args.database_url, keep=args.keep):
         results = {"machine": machine(args.database_url)}
-        call_command("migrate", verbosity=0)
-        print("Importing the reference geography and the seed records…", flush=True)
-        print(" ", reference_data_import().summary())
-        print(" ", seed_cooperations_load().summary())
-        setup_test_environment()
-        override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
-        analyze()
-        print("Timing the pages without contours…", flush=True)
-        results["pages_without_maps"] = bench_pages(args.requests)
-        print("Importing the contours (3 child processes)…", flush=True)
-        results["import"] = {
-            step: run_child(args.database_url, step) for step in ("floor", "first", "second")
-        }
-        analyze()
-        print("Timing the pages with their maps, and the GeoJSON endpoint…", flush=True)
-        results["pages_with_maps"] = bench_pages(args.requests)
-        results["geojson"] = bench_geojson(args.requests)
-        from django.db import connections
-
-        connections.close_all()
-    finally:
-        if not args.keep:
-            drop_database(args.database_url)
-
+        load_reference_data()
+        results |= measure(args.database_url, args.requests)
     print_report(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    for name in (f"geometry-{stamp}.json", "geometry-latest.json"):
-        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {RESULTS.relative_to(ROOT)}/geometry-{stamp}.json")
+    write_results(results, "geometry")
+
+
+if __name__ == "__main__":
+    main()

@@ -39,9 +39,16 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 
-from exports import build_registry, free_port, started, wait_for
-from run import RESULTS, ROOT, bench_environment, drop_database, machine, recreate_database
-from run import setup_django as django_setup
+from common import (
+    ROOT,
+    bench_environment,
+    load_reference_data,
+    machine,
+    throwaway_database,
+    write_results,
+)
+from exports import build_registry
+from servers import free_port, started, wait_for
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_load"
 SAVE_INTERVAL_S = 2.0
@@ -232,9 +239,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
     args = parser.parse_args(argv)
 
-    if not args.reuse:
-        print(f"Bench database: {args.database_url} (created now, dropped at the end)")
-        recreate_database(args.database_url)
     env = bench_environment(args.database_url) | {
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
@@ -242,23 +246,13 @@ def main(argv: list[str] | None = None) -> None:
         # The load comes from one address: the anonymous throttle would refuse it.
         "API_ANON_RATE": "1000000/minute",
     }
-    try:
-        django_setup(args.database_url)
+    with throwaway_database(args.database_url, keep=args.keep, reuse=args.reuse):
         from django.core.management import call_command
         from django.db import connections
 
         results = {"machine": machine(args.database_url), "settings": vars(args)}
         if not args.reuse:
-            call_command("migrate", verbosity=0)
-            call_command("createcachetable", verbosity=0)
-            from cooperation.models import Cooperation
-            from cooperation.seed import seed_cooperations_load
-            from territories.services import reference_data_import
-
-            print("Importing the reference geography…", flush=True)
-            reference_data_import()
-            seed_cooperations_load()
-            Cooperation.objects.all().delete()  # only the synthetic records
+            load_reference_data(keep_seed_records=False, quiet=True)
             print(f"Writing {args.records} cooperations…", flush=True)
             results["registry"] = build_registry(args.records, min(args.records, 1000))
         print(f"Opening a campaign to {args.officers} communautés…", flush=True)
@@ -266,49 +260,43 @@ def main(argv: list[str] | None = None) -> None:
         people = open_campaign(args.officers, run=datetime.now(UTC).strftime("%H%M%S"))
         call_command("collectstatic", "--noinput", verbosity=0)
         connections.close_all()
-
-        command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers)]
-        if args.threads > 1:
-            command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = Log()
-        with started([*command, "--bind", f"127.0.0.1:{port}"], env) as web:
-            wait_for(base + "/api/v1/territories/epci/242900314/", web)
-            for _, path in RESEARCHER_PAGES:  # warm-up: each worker's first queries
-                request(base + path)
-            print(
-                f"{args.officers} officers and {args.researchers} researchers for "
-                f"{args.duration:.0f} s…",
-                flush=True,
-            )
-            stop = time.monotonic() + args.duration
-            threads = [
-                threading.Thread(target=officer, args=(base, person, index, stop, log))
-                for index, person in enumerate(people)
-            ] + [
-                threading.Thread(target=researcher, args=(base, seed, stop, log))
-                for seed in range(args.researchers)
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+        log = run_load(args, env, people)
         results["requests"] = summary(log)
         results["lost_saves"] = lost_saves(people)
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(args.database_url)
-
     print(json.dumps({k: results[k] for k in ("requests", "lost_saves")}, indent=1))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    for name in (f"load-{stamp}.json", "load-latest.json"):
-        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {RESULTS.relative_to(ROOT)}/load-{stamp}.json")
+    write_results(results, "load")
+
+
+def run_load(args: argparse.Namespace, env: dict, people: list[dict]) -> Log:
+    """gunicorn, then the officers and researchers for `args.duration` seconds."""
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers)]
+    if args.threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = Log()
+    with started([*command, "--bind", f"127.0.0.1:{port}"], env) as web:
+        wait_for(base + "/api/v1/territories/epci/242900314/", web)
+        for _, path in RESEARCHER_PAGES:  # warm-up: each worker's first queries
+            request(base + path)
+        print(
+            f"{args.officers} officers and {args.researchers} researchers for "
+            f"{args.duration:.0f} s…",
+            flush=True,
+        )
+        stop = time.monotonic() + args.duration
+        threads = [
+            threading.Thread(target=officer, args=(base, person, index, stop, log))
+            for index, person in enumerate(people)
+        ] + [
+            threading.Thread(target=researcher, args=(base, seed, stop, log))
+            for seed in range(args.researchers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    return log
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 1. Creates a throw-away database (PostgreSQL by default, `cooperations_bench_network`;
    dropped at the end unless --keep), migrates it, imports the shipped reference geography,
-   loads the seed, then builds a synthetic registry with bench/registry.py's
+   loads the seed, then builds a synthetic registry with bench/orm_registry.py's
    `build_registry` (3 partners per record drawn from the real geography, 90 % published)
    up to about 2,000 records, measures, grows it to about 20,000 and measures again.
 2. For each size, on the published records (what the public sees), the median of 3 runs:
@@ -29,10 +29,15 @@ import argparse
 import json
 import statistics
 import time
-from datetime import UTC, datetime
 
-from registry import PLAIN_STATIC_STORAGES, build_registry
-from run import RESULTS, ROOT, drop_database, machine, recreate_database, setup_django
+from common import (
+    PLAIN_STATIC_STORAGES,
+    machine,
+    throwaway_database,
+    vacuum_analyze,
+    write_results,
+)
+from orm_registry import build_registry
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_network"
 SIZES = (2_000, 20_000)
@@ -128,59 +133,54 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=SIZES, help="records")
     args = parser.parse_args(argv)
-    print(f"Bench database: {args.database_url} (created now, dropped at the end)")
-    recreate_database(args.database_url)
     results = {"sizes": []}
-    try:
-        setup_django(args.database_url)
+    with throwaway_database(args.database_url, keep=args.keep):
         results["machine"] = machine(args.database_url)
-        from django.core.management import call_command
-        from django.db.models import Value
-        from django.db.models.functions import Concat
-        from django.test.utils import override_settings, setup_test_environment
-
-        from cooperation.models import Cooperation
-        from cooperation.seed import seed_cooperations_load
-        from territories.services import reference_data_import
-
-        call_command("migrate", verbosity=0)
-        call_command("createcachetable", verbosity=0)
-        print(" ", reference_data_import().summary(), flush=True)
-        if args.geometry:
-            from territories.geometry.services import geometry_import
-
-            print(" ", geometry_import().summary(), flush=True)
-        print(" ", seed_cooperations_load().summary(), flush=True)
-        setup_test_environment()
-        override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
+        load(geometry=args.geometry)
         results["geometry"] = args.geometry
         for seed, size in enumerate(args.sizes, start=2018):
-            # build_registry numbers its slugs from 0: keep the earlier ones apart.
-            Cooperation.objects.filter(slug__startswith="bench-").update(
-                slug=Concat(Value("earlier-"), "slug")
-            )
-            missing = size - Cooperation.objects.count()
-            print(f"Building {missing} more cooperations…", flush=True)
-            build_registry(missing, seed=seed)
-            if args.database_url.startswith("postgres"):
-                from django.db import connection
-
-                with connection.cursor() as cursor:
-                    cursor.execute("VACUUM ANALYZE")
-            figures = measure()
+            figures = grow_and_measure(size, seed)
             print(json.dumps(figures), flush=True)
             results["sizes"].append(figures)
-    finally:
-        if not args.keep:
-            from django.db import connections
+    write_results(results, "network")
 
-            connections.close_all()
-            drop_database(args.database_url)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    for name in (f"network-{stamp}.json", "network-latest.json"):
-        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"Results written to {RESULTS.relative_to(ROOT)}/network-{stamp}.json")
+
+def load(*, geometry: bool) -> None:
+    """The reference geography (and its contours, for the map view), and the seed."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings, setup_test_environment
+
+    from cooperation.seed import seed_cooperations_load
+    from territories.services import reference_data_import
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    print(" ", reference_data_import().summary(), flush=True)
+    if geometry:
+        from territories.geometry.services import geometry_import
+
+        print(" ", geometry_import().summary(), flush=True)
+    print(" ", seed_cooperations_load().summary(), flush=True)
+    setup_test_environment()
+    override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
+
+
+def grow_and_measure(size: int, seed: int) -> dict:
+    """The registry grown to `size` records, then measured."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from cooperation.models import Cooperation
+
+    # build_registry numbers its slugs from 0: keep the earlier ones apart.
+    Cooperation.objects.filter(slug__startswith="bench-").update(
+        slug=Concat(Value("earlier-"), "slug")
+    )
+    missing = size - Cooperation.objects.count()
+    print(f"Building {missing} more cooperations…", flush=True)
+    build_registry(missing, seed=seed)
+    vacuum_analyze()
+    return measure()
 
 
 if __name__ == "__main__":

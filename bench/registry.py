@@ -28,27 +28,30 @@ Writes `bench/results/registry-<timestamp>.json` (and `registry-latest.json`).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
-import random
-import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
-from datetime import UTC, date, datetime
-from pathlib import Path
 
-from run import (
-    RESULTS,
+from common import (
+    PLAIN_STATIC_STORAGES,
     ROOT,
     bench_environment,
-    drop_database,
+    bench_list,
+    is_routed,
+    last_json_line,
+    load_reference_data,
     machine,
-    percentile,
-    recreate_database,
+    memory_status,
+    print_machine,
+    reset_peak_rss,
     setup_django,
+    throwaway_database,
+    vacuum_analyze,
+    write_results,
 )
+from orm_registry import build_registry
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_registry"
 PAGE_URL = "/cooperations/"
@@ -70,228 +73,17 @@ EXPORTS = [
     ("ods", "/cooperations/export/ods/"),
     ("API ?format=csv", "/api/v1/cooperations/?format=csv"),
 ]
-PLAIN_STATIC_STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 TRACED_EXPORTS = ["csv", "zip (both tables)"]
 WARM_UP_QUERY = "q=zzzz-no-such-record"
-SUMMARY = (
-    "Contrat de coopération entre la métropole et les territoires voisins : mobilités "
-    "du quotidien, alimentation locale, accès aux soins et tourisme. Suivi annuel par un "
-    "comité de pilotage commun."
-)
-DESCRIPTION = (
-    "La métropole et ses partenaires ont signé une convention qui organise leur "
-    "coopération autour de plusieurs axes : organisation des mobilités entre les pôles "
-    "urbains et les bourgs-centres, structuration d’une filière alimentaire de proximité "
-    "(projet alimentaire territorial), mutualisation de l’ingénierie (agence d’urbanisme, "
-    "services communs), promotion touristique partagée et transition énergétique. "
-    "Un comité de pilotage réunit les élus deux fois par an ; un comité technique suit "
-    "les actions. Les résultats sont présentés chaque année en conseil communautaire."
-)
-
-
-# Synthetic registry ------------------------------------------------------------------------
-
-
-def candidate_partners():
-    """For each métropole: EPCI of its départements, EPCI of its régions, member communes."""
-    from territories.models import Containment, Territory, TerritoryKind
-
-    metropolises = list(Territory.objects.metropolises().current().order_by("code"))
-    containers = {}
-    for content_id, kind, container_id in Containment.objects.filter(
-        content__in=metropolises
-    ).values_list("content_id", "container__kind", "container_id"):
-        containers.setdefault(content_id, {}).setdefault(kind, set()).add(container_id)
-    result = {}
-    for metropolis in metropolises:
-        own = containers.get(metropolis.pk, {})
-
-        def epci_in(container_ids, metropolis=metropolis):
-            return list(
-                Territory.objects.current()
-                .of_kind(TerritoryKind.EPCI)
-                .filter(containments_as_content__container_id__in=container_ids)
-                .exclude(pk=metropolis.pk)
-                .distinct()
-                .order_by("code")
-            )
-
-        result[metropolis] = [
-            epci_in(own.get(TerritoryKind.DEPARTMENT, set())),
-            epci_in(own.get(TerritoryKind.REGION, set())),
-            list(
-                Territory.objects.current()
-                .of_kind(TerritoryKind.COMMUNE)
-                .contained_in(metropolis)
-                .order_by("code")
-            ),
-        ]
-    return result
-
-
-def build_registry(records: int, seed: int = 2018) -> dict:
-    """`records` cooperations with 3 partners each, written with bulk_create."""
-    from django.db import transaction
-
-    from cooperation.dates import DatePrecision
-    from cooperation.geography import containers_by_territory, partner_relation
-    from cooperation.models import (
-        Cooperation,
-        CooperationStatus,
-        Instrument,
-        PartnerRole,
-        Partnership,
-        Source,
-        Theme,
-    )
-    from territories.text import normalize_search_text
-
-    started = time.perf_counter()
-    rng = random.Random(seed)
-    candidates = candidate_partners()
-    metropolises = list(candidates)
-    themes = list(Theme.objects.all())
-    all_ids = {m.pk for m in metropolises} | {
-        t.pk for groups in candidates.values() for group in groups for t in group
-    }
-    containers = containers_by_territory(all_ids)
-    Link = Cooperation.themes.through
-    batch = 2000
-    with transaction.atomic():
-        for offset in range(0, records, batch):
-            plans, cooperations = [], []
-            for index in range(offset, min(records, offset + batch)):
-                metropolis = metropolises[index % len(metropolises)]
-                groups = [group for group in candidates[metropolis] if group]
-                partners = []
-                while len(partners) < 2 and groups:
-                    choice = rng.choice(rng.choice(groups))
-                    if choice not in partners:
-                        partners.append(choice)
-                pool = [metropolis, *partners]
-                year = rng.randint(2005, 2024)
-                precision = rng.choice(DatePrecision.values)
-                title = (
-                    f"{rng.choice(Instrument.labels)} n° {index} — {metropolis.name} et "
-                    + " / ".join(p.name for p in partners)
-                )
-                cooperations.append(
-                    Cooperation(
-                        title=str(title)[:300],
-                        slug=f"bench-{index}",
-                        summary=SUMMARY,
-                        description=DESCRIPTION,
-                        instrument=rng.choice(Instrument.values),
-                        status=rng.choice(CooperationStatus.values),
-                        start_date=date(year, rng.randint(1, 12), 1),
-                        start_precision=precision,
-                        governance="Comité de pilotage semestriel ; comité technique mensuel.",
-                        funding="Cofinancement à parts égales.",
-                        is_published=rng.random() < 0.9,
-                        metropolis=metropolis,
-                        search_text=normalize_search_text(
-                            " ".join([str(title), SUMMARY, DESCRIPTION] + [p.name for p in pool])
-                        ),
-                    )
-                )
-                plans.append((pool, rng.sample(themes, rng.randint(1, 3))))
-            Cooperation.objects.bulk_create(cooperations)
-            partnerships, links, sources = [], [], []
-            for cooperation, (pool, chosen_themes) in zip(cooperations, plans, strict=True):
-                for position, territory in enumerate(pool):
-                    partnerships.append(
-                        Partnership(
-                            cooperation=cooperation,
-                            territory=territory,
-                            role=PartnerRole.LEAD if position == 0 else PartnerRole.PARTNER,
-                            relation=partner_relation(territory, pool[0], containers),
-                            position=position,
-                        )
-                    )
-                links.extend(Link(cooperation=cooperation, theme=t) for t in chosen_themes)
-                sources.append(
-                    Source(
-                        cooperation=cooperation,
-                        title=f"Délibération du conseil communautaire ({cooperation.slug})",
-                        url=f"https://example.org/deliberations/{cooperation.slug}",
-                    )
-                )
-            Partnership.objects.bulk_create(partnerships)
-            Link.objects.bulk_create(links)
-            Source.objects.bulk_create(sources)
-    return {
-        "records": Cooperation.objects.count(),
-        "published": Cooperation.objects.published().count(),
-        "partnerships": Partnership.objects.count(),
-        "metropolises": len(metropolises),
-        "build_s": round(time.perf_counter() - started, 1),
-    }
 
 
 # Lists -------------------------------------------------------------------------------------
 
 
-def bench_list(base_url: str, requests: int, accept: str) -> dict:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve(base_url)
-    except Resolver404:
+def bench_url(base_url: str, requests: int, accept: str) -> dict:
+    if not is_routed(base_url):
         return {"status": "not routed", "message": f"{base_url} is not routed yet."}
-    client = Client(HTTP_ACCEPT=accept)
-    rows = []
-    for label, query in LIST_QUERIES:
-        url = f"{base_url}?{query}" if query else base_url
-        try:
-            for _ in range(3):
-                response = client.get(url)
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            query_count = len(queries.captured_queries)
-            sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
-        except Exception as error:  # a broken view is a result, not a crash
-            rows.append({"label": label, "url": url, "error": f"{type(error).__name__}: {error}"})
-            continue
-        if response.status_code != 200:
-            rows.append(
-                {
-                    "label": label,
-                    "url": url,
-                    "status": response.status_code,
-                    "error": response.content[:200].decode("utf-8", "replace"),
-                }
-            )
-            continue
-        count = None
-        if "json" in response["Content-Type"]:
-            body = response.json()
-            count = body.get("count") if isinstance(body, dict) else None
-        timings = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        rows.append(
-            {
-                "label": label,
-                "url": url,
-                "status": 200,
-                "count": count,
-                "bytes": len(response.content),
-                "queries": query_count,
-                "sql_ms_one_request": round(sql_ms, 1),
-                "requests": requests,
-                "median_ms": round(statistics.median(timings), 1),
-                "p90_ms": round(percentile(timings, 0.9), 1),
-            }
-        )
-    return {"status": "ok", "rows": rows}
+    return {"status": "ok", "rows": bench_list(base_url, LIST_QUERIES, requests, accept)}
 
 
 # Exports (child processes) -----------------------------------------------------------------
@@ -339,23 +131,6 @@ def child_export(url: str, trace: bool) -> None:
     print(json.dumps(result))
 
 
-def memory_status(field: str) -> float:
-    """VmRSS (resident memory now) or VmHWM (its peak) of this process, in MiB.
-
-    Not `getrusage().ru_maxrss`: Linux carries it over `exec`, so a child started by a
-    parent that holds the imported geography would report the parent's peak."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(f"{field}:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
-
-
-def reset_peak_rss() -> None:
-    """Make VmHWM start again from the current resident memory (Linux ≥ 4.0)."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
-
-
 def run_child(database_url: str, url: str, trace: bool = False) -> dict:
     command = [sys.executable, __file__, "--database-url", database_url, "--child-export", url]
     if trace:
@@ -365,7 +140,7 @@ def run_child(database_url: str, url: str, trace: bool = False) -> dict:
     )
     if completed.returncode != 0:
         return {"error": completed.stderr.strip().splitlines()[-1:] or ["?"]}
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return last_json_line(completed)
 
 
 def bench_exports(database_url: str) -> dict:
@@ -384,9 +159,7 @@ def bench_exports(database_url: str) -> dict:
 
 
 def print_report(results: dict) -> None:
-    info = results["machine"]
-    print(f"\n{info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM")
-    print(f"{info['database']}, Python {info['python']}, Django {info['django']}, {info['date']}")
+    print_machine(results["machine"])
     registry = results["registry"]
     print(
         f"\nRegistry: {registry['records']} records ({registry['published']} published), "
@@ -408,12 +181,16 @@ def print_report(results: dict) -> None:
                 f"  {row['label']:<30}{row['median_ms']:>10.1f}{row['p90_ms']:>9.1f}"
                 f"{row['queries']:>9}{row['sql_ms_one_request']:>8.1f}"
             )
+    print_exports(results["exports"])
+
+
+def print_exports(exports: dict) -> None:
     print("\nExports of the whole registry as seen by the public (one child process each)")
     print(
         f"  {'format':<20}{'wall s':>8}{'1st byte s':>11}{'MiB':>7}{'queries':>9}"
         f"{'peak RSS':>10}{'baseline':>10}{'Python peak':>13}"
     )
-    for label, row in results["exports"].items():
+    for label, row in exports.items():
         if "error" in row:
             print(f"  {label:<20}  ERROR: {row['error']}")
             continue
@@ -426,7 +203,7 @@ def print_report(results: dict) -> None:
     print("  (RSS in MiB: peak of the process, and its level after a warm-up export)")
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--records", type=int, default=20_000)
@@ -437,75 +214,61 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--child-export", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
+
+def build(records: int) -> dict:
+    """The reference data, the seed and `records` synthetic cooperations."""
+    load_reference_data()
+    print(f"Building {records} cooperations…", flush=True)
+    built = build_registry(records)
+    vacuum_analyze()
+    return built
+
+
+def registry_figures() -> dict:
+    """The figures of a registry built by an earlier run (--reuse)."""
+    from cooperation.models import Cooperation, Partnership
+
+    return {
+        "records": Cooperation.objects.count(),
+        "published": Cooperation.objects.published().count(),
+        "partnerships": Partnership.objects.count(),
+        "metropolises": Cooperation.objects.values("metropolis").distinct().count(),
+        "build_s": None,
+    }
+
+
+def measure(database_url: str, requests: int) -> dict:
+    """The list page, the API list and the exports, on the registry in the database."""
+    from django.db import connections
+    from django.test.utils import override_settings, setup_test_environment
+
+    setup_test_environment()
+    print("Timing the list page and the API…", flush=True)
+    override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
+    results = {
+        "page": bench_url(PAGE_URL, requests, "text/html"),
+        "api": bench_url(API_URL, requests, "application/json"),
+    }
+    connections.close_all()
+    print("Timing the exports…", flush=True)
+    results["exports"] = bench_exports(database_url)
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     if args.child_export:
         setup_django(args.database_url)
         child_export(args.child_export, trace=args.trace)
         return
-
-    if not args.reuse:
-        print(f"Bench database: {args.database_url} (created now, dropped at the end)")
-        recreate_database(args.database_url)
-    try:
-        setup_django(args.database_url)
-        from django.core.management import call_command
-        from django.test.utils import override_settings, setup_test_environment
-
-        from cooperation.models import Cooperation
-        from cooperation.seed import seed_cooperations_load
-        from territories.services import reference_data_import
-
+    with throwaway_database(args.database_url, keep=args.keep, reuse=args.reuse):
         results = {"machine": machine(args.database_url)}
-        if not args.reuse:
-            call_command("migrate", verbosity=0)
-            # The API's throttle counts live in the database cache (CACHE_URL).
-            call_command("createcachetable", verbosity=0)
-            print("Importing the reference geography…", flush=True)
-            print(" ", reference_data_import().summary())
-            print(" ", seed_cooperations_load().summary())
-            print(f"Building {args.records} cooperations…", flush=True)
-            results["registry"] = build_registry(args.records)
-            if args.database_url.startswith("postgres"):
-                from django.db import connection
-
-                with connection.cursor() as cursor:
-                    cursor.execute("VACUUM ANALYZE")
-        else:
-            from cooperation.models import Partnership
-
-            results["registry"] = {
-                "records": Cooperation.objects.count(),
-                "published": Cooperation.objects.published().count(),
-                "partnerships": Partnership.objects.count(),
-                "metropolises": Cooperation.objects.values("metropolis").distinct().count(),
-                "build_s": None,
-            }
-        setup_test_environment()
-        print("Timing the list page and the API…", flush=True)
-        # DEBUG off selects the manifest storage, which needs `collectstatic`; the plain
-        # storage gives the same pages (a static URL is a dictionary lookup either way).
-        override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
-        results["page"] = bench_list(PAGE_URL, args.requests, "text/html")
-        results["api"] = bench_list(API_URL, args.requests, "application/json")
-        from django.db import connections
-
-        connections.close_all()
-        print("Timing the exports…", flush=True)
-        results["exports"] = bench_exports(args.database_url)
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(args.database_url)
-
+        results["registry"] = registry_figures() if args.reuse else build(args.records)
+        results |= measure(args.database_url, args.requests)
     print_report(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    for name in (f"registry-{stamp}.json", "registry-latest.json"):
-        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {RESULTS.relative_to(ROOT)}/registry-{stamp}.json")
+    write_results(results, "registry")
 
 
 if __name__ == "__main__":

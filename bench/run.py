@@ -24,21 +24,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
-import statistics
 import subprocess
 import sys
 import time
 import tracemalloc
-import warnings
-from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from importlib import import_module
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+from common import (
+    ROOT,
+    bench_environment,
+    bench_list,
+    is_postgres,
+    is_routed,
+    last_json_line,
+    machine,
+    print_machine,
+    throwaway_database,
+    write_results,
+)
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench"
 API_URL = "/api/v1/territories/"
 API_QUERIES = [
@@ -49,125 +54,15 @@ API_QUERIES = [
     ("kind=epci, metropolises", "kind=epci&is_metropolis=true&page_size=100"),
     ("list, page 50", "page_size=100&page=50"),
 ]
-
-
-# Environment -------------------------------------------------------------------------------
-
-
-def bench_environment(database_url: str) -> dict[str, str]:
-    """Production-like settings for this process and its children."""
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "false",
-        "SECRET_KEY": "bench-only-not-a-secret-" + "x" * 40,
-        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "ERROR",
-    }
-
-
-def setup_django(database_url: str) -> None:
-    os.environ.update(bench_environment(database_url))
-    # With DEBUG off, WhiteNoise warns that `collectstatic` has not run: irrelevant here.
-    warnings.filterwarnings("ignore", message="No directory at")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def is_postgres(database_url: str) -> bool:
-    return urlsplit(database_url).scheme in {"postgres", "postgresql", "pgsql"}
-
-
-def recreate_database(database_url: str) -> None:
-    """Drop and create the (throw-away) bench database."""
-    if is_postgres(database_url):
-        import psycopg
-        from psycopg import sql
-
-        parts = urlsplit(database_url)
-        name = parts.path.lstrip("/")
-        if not name or name in {"postgres", "template0", "template1"}:
-            raise SystemExit(f"Refusing to drop the database {name!r}: give a throw-away name.")
-        maintenance = urlunsplit(parts._replace(path="/postgres"))
-        connection = psycopg.connect(maintenance)
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        connection.close()
-    elif database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-    else:
-        raise SystemExit(f"Unsupported database URL for the bench: {database_url}")
-
-
-def drop_database(database_url: str) -> None:
-    if is_postgres(database_url):
-        import psycopg
-        from psycopg import sql
-
-        parts = urlsplit(database_url)
-        connection = psycopg.connect(urlunsplit(parts._replace(path="/postgres")))
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(parts.path.lstrip("/"))
-                )
-            )
-        connection.close()
-    elif database_url.startswith("sqlite:///"):
-        Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
-
-
-def machine(database_url: str) -> dict:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "?",
-    )
-    memory_kib = next(
-        (
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal:")
-        ),
-        0,
-    )
-    from django import get_version
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            database = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            database = f"SQLite {cursor.fetchone()[0]}"
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gib": round(memory_kib / 1024 / 1024, 1),
-        "database": database,
-        "database_url": database_url,
-        "python": platform.python_version(),
-        "django": get_version(),
-        "os": platform.platform(),
-        "git_commit": commit,
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
+# `run.py NAME …` runs the bench of module NAME (next to this file), e.g. `run.py registry`.
+SUBCOMMANDS = {
+    "exports": "exports",
+    "registry": "registry",
+    "history": "survey_history",
+    "load": "load",
+    "sizes": "sizes",
+    "geometry": "geometry",
+}
 
 
 # Import ------------------------------------------------------------------------------------
@@ -244,7 +139,7 @@ def run_child(database_url: str, *flags: str) -> dict:
     )
     if completed.returncode != 0:
         raise SystemExit(f"Import child failed:\n{completed.stderr}")
-    return json.loads(completed.stdout.strip().splitlines()[-1])
+    return last_json_line(completed)
 
 
 def bench_import(database_url: str, trace: bool) -> dict:
@@ -264,94 +159,28 @@ def bench_import(database_url: str, trace: bool) -> dict:
 # API ---------------------------------------------------------------------------------------
 
 
-def api_is_routed() -> bool:
-    from django.urls import Resolver404, resolve
-
-    try:
-        resolve(API_URL)
-    except Resolver404:
-        return False
-    return True
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
-
-
 def bench_api(requests: int) -> dict:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    if not api_is_routed():
+    if not is_routed(API_URL):
         return {
             "status": "not routed",
             "message": f"{API_URL} is not routed yet (territories/api/views.py and "
             "config/api/urls.py): rerun `make bench` once the API is in place.",
         }
-    client = Client(HTTP_ACCEPT="application/json")
-    rows = []
-    for label, query in API_QUERIES:
-        url = f"{API_URL}?{query}"
-        try:
-            for _ in range(3):  # warm-up: connection, caches, first-query planning
-                response = client.get(url)
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get(url)
-            # Read now: each later request clears the connection's query log.
-            query_count = len(queries.captured_queries)
-            sql_ms = sum(float(query["time"]) for query in queries.captured_queries) * 1000
-        except Exception as error:  # a broken view is a result, not a crash
-            rows.append({"label": label, "url": url, "error": f"{type(error).__name__}: {error}"})
-            continue
-        if response.status_code != 200:
-            rows.append(
-                {
-                    "label": label,
-                    "url": url,
-                    "status": response.status_code,
-                    "error": response.content[:300].decode("utf-8", "replace"),
-                }
-            )
-            continue
-        body = response.json()
-        timings = []
-        for _ in range(requests):
-            started = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - started) * 1000)
-        rows.append(
-            {
-                "label": label,
-                "url": url,
-                "status": 200,
-                "count": body.get("count") if isinstance(body, dict) else None,
-                "results": len(body.get("results", [])) if isinstance(body, dict) else None,
-                "bytes": len(response.content),
-                "queries": query_count,
-                "sql_ms_one_request": round(sql_ms, 1),
-                "requests": requests,
-                "median_ms": round(statistics.median(timings), 1),
-                "p90_ms": round(percentile(timings, 0.9), 1),
-                "min_ms": round(min(timings), 1),
-                "max_ms": round(max(timings), 1),
-            }
-        )
-    return {"status": "ok", "rows": rows}
+    return {"status": "ok", "rows": bench_list(API_URL, API_QUERIES, requests, "application/json")}
 
 
 # Report ------------------------------------------------------------------------------------
 
 
 def print_report(results: dict) -> None:
-    info = results["machine"]
-    print(f"\n{info['cpu']}, {info['cores']} cores, {info['ram_gib']} GiB RAM")
-    print(f"{info['database']}, Python {info['python']}, Django {info['django']}, {info['date']}")
+    print_machine(results["machine"])
+    print_import(results["import"])
+    print_api(results["api"])
+
+
+def print_import(imports: dict) -> None:
     print("\nImport of the shipped snapshot")
     print(f"  {'run':<34}{'wall (s)':>10}{'peak RSS (MiB)':>16}{'Python peak (MiB)':>19}")
-    imports = results["import"]
     for key, label in (
         ("first_run", "first (empty database)"),
         ("second_run", "second (idempotent)"),
@@ -373,7 +202,8 @@ def print_report(results: dict) -> None:
     print(f"  rows: {first['territories']} territories, {first['containments']} containments")
     print(f"  (baseline RSS of a child process before importing: {first['baseline_rss_mib']} MiB)")
 
-    api = results["api"]
+
+def print_api(api: dict) -> None:
     print(f"\nAPI {API_URL} (Django test client)")
     if api["status"] != "ok":
         print(f"  {api['message']}")
@@ -398,36 +228,7 @@ def print_report(results: dict) -> None:
     )
 
 
-def main() -> None:
-    if sys.argv[1:2] == ["exports"]:
-        from exports import main as exports_main  # bench/exports.py, next to this file
-
-        exports_main(sys.argv[2:])
-        return
-    if sys.argv[1:2] == ["registry"]:
-        from registry import main as registry_main  # bench/registry.py, next to this file
-
-        registry_main(sys.argv[2:])
-        return
-    if sys.argv[1:2] == ["history"]:
-        from survey_history import main as history_main  # bench/survey_history.py
-
-        history_main(sys.argv[2:])
-    if sys.argv[1:2] == ["load"]:
-        from load import main as load_main  # bench/load.py, next to this file
-
-        load_main(sys.argv[2:])
-        return
-    if sys.argv[1:2] == ["sizes"]:
-        from sizes import main as sizes_main  # bench/sizes.py, next to this file
-
-        sizes_main(sys.argv[2:])
-        return
-    if sys.argv[1:2] == ["geometry"]:
-        from geometry import main as geometry_main  # bench/geometry.py, next to this file
-
-        geometry_main(sys.argv[2:])
-        return
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0],
         epilog="`run.py registry [--help]`: the registry bench (list page, API, exports); "
@@ -443,21 +244,29 @@ def main() -> None:
     parser.add_argument("--truncate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--trace", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--copy-floor", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    if args.child_import and args.copy_floor:
-        setup_django(args.database_url)
+
+def run_as_child(args: argparse.Namespace) -> None:
+    """One import (or the COPY floor) in this process, started by `run_child()`."""
+    from common import setup_django
+
+    setup_django(args.database_url)
+    if args.copy_floor:
         child_copy_floor()
-        return
-    if args.child_import:
-        setup_django(args.database_url)
+    else:
         child_import(truncate=args.truncate, trace=args.trace)
-        return
 
-    print(f"Bench database: {args.database_url} (created now, dropped at the end)")
-    recreate_database(args.database_url)
-    try:
-        setup_django(args.database_url)
+
+def main() -> None:
+    if sys.argv[1:2] and sys.argv[1] in SUBCOMMANDS:
+        import_module(SUBCOMMANDS[sys.argv[1]]).main(sys.argv[2:])
+        return
+    args = parse_args()
+    if args.child_import:
+        run_as_child(args)
+        return
+    with throwaway_database(args.database_url, keep=args.keep):
         from django.core.management import call_command
         from django.test.utils import setup_test_environment
 
@@ -468,19 +277,8 @@ def main() -> None:
         results["import"] = bench_import(args.database_url, trace=not args.no_tracemalloc)
         setup_test_environment()
         results["api"] = bench_api(args.requests)
-        from django.db import connections
-
-        connections.close_all()
-    finally:
-        if not args.keep:
-            drop_database(args.database_url)
-
     print_report(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    for name in (f"bench-{stamp}.json", "latest.json"):
-        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {RESULTS.relative_to(ROOT)}/bench-{stamp}.json")
+    write_results(results, "bench", latest="latest.json")
 
 
 if __name__ == "__main__":

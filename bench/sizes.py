@@ -32,16 +32,22 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
-import json
 import math
 import os
-import random
 import statistics
 import time
-from datetime import UTC, date, datetime
 from unittest import mock
 
-from run import RESULTS, ROOT, drop_database, machine, percentile, recreate_database, setup_django
+from common import (
+    PLAIN_STATIC_STORAGES,
+    latency,
+    load_reference_data,
+    machine,
+    percentile,
+    throwaway_database,
+    vacuum_analyze,
+    write_results,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_sizes"
 DEFAULT_SIZES = "2000,20000,200000"
@@ -59,63 +65,36 @@ class Grower:
     highest primary key up to a given number of records."""
 
     def __init__(self, seed: int = 2018):
-        from registry import DESCRIPTION, SUMMARY, candidate_partners
-        from synthetic import partner_pools
+        from synthetic import DESCRIPTION, SUMMARY, Material
 
-        from cooperation.geography import containers_by_territory
-        from cooperation.models import Theme
         from territories.text import normalize_search_text
 
-        self.rng = random.Random(seed)
-        candidates = candidate_partners()
-        self.metropolises = list(candidates)
-        self.pools = partner_pools(candidates)
-        self.containers = containers_by_territory(
-            {m.pk for m in self.metropolises} | {t.pk for pool in self.pools.values() for t in pool}
-        )
-        self.themes = list(Theme.objects.values_list("pk", flat=True))
+        self.material = Material(seed)
         self.relations = {}  # (territory, métropole) -> relation, kept from one growth to the next
         # The record's own texts, normalised once (the partner names follow per record).
         self.texts = normalize_search_text(f"{SUMMARY} {DESCRIPTION}")
 
-    def grow(self, start: int, end: int) -> dict:
-        from django.db import connection
-        from django.utils import timezone
-        from synthetic import RegistryRows, record_title
-
-        from cooperation.cache_version import registry_changed
+    def search_text(self, title: str, metropolis, partners) -> str:
         from territories.text import normalize_search_text
 
+        names = " ".join([title, *(p.name for p in [metropolis, *partners])])
+        return f"{normalize_search_text(names)} {self.texts}"
+
+    def grow(self, start: int, end: int) -> dict:
+        from django.utils import timezone
+        from synthetic import RegistryRows
+
+        from cooperation.cache_version import registry_changed
+
         began = time.perf_counter()
-        rng = self.rng
         now = timezone.now().isoformat()
-        rows = RegistryRows(self.containers, self.relations)
+        rows = RegistryRows(self.material.containers, self.relations)
         for index in range(start, end):
-            pk = index + 1
-            metropolis = self.metropolises[index % len(self.metropolises)]
-            partners = rng.sample(self.pools[metropolis], 2)
-            year = rng.randint(2005, 2024)
-            title = record_title(index, metropolis, partners)
-            names = " ".join([title, *(p.name for p in [metropolis, *partners])])
-            start_date = date(year, rng.randint(1, 12), 1).isoformat()
-            rows.add(
-                pk=pk,
-                index=index,
-                title=title,
-                metropolis=metropolis,
-                partners=partners,
-                start=start_date,
-                precision=rng.choice(["year", "month", "day"]),
-                search_text=f"{normalize_search_text(names)} {self.texts}",
-                now=now,
-            )
-            for theme in rng.sample(self.themes, rng.randint(1, 3)):
-                rows.add_theme(pk, theme)
+            self.material.add_record(rows, index, now=now, search_text=self.search_text)
         prepared = time.perf_counter() - began
         rows.copy(last_id=end)
         copied = time.perf_counter() - began - prepared
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+        vacuum_analyze()
         registry_changed()  # COPY sends no signal: no cached count of the smaller registry
         return {
             "added": end - start,
@@ -129,109 +108,75 @@ class Grower:
 # Timing -----------------------------------------------------------------------------------
 
 
+def _page_case(key: str, label: str, query: str, filters: dict, **options) -> dict:
+    """A request of the list page with `query`, against `floors.page_floor(filters)`; with
+    `check_facets`, its facet counts are compared with the floor's."""
+    import floors
+
+    case = {
+        "key": key,
+        "label": label,
+        "url": f"/cooperations/?{query}" if query else "/cooperations/",
+        "floor": lambda: floors.page_floor(filters),
+    }
+    if options.pop("check_facets", False):
+        case |= {"query": query, "filters": filters}
+    return case | options
+
+
+def _api_case(key: str, label: str, url: str, floor, **options) -> dict:
+    return {"key": key, "label": label, "url": url, "floor": floor, "api": True, **options}
+
+
 def cases(api_last_page: int) -> list[dict]:
     """(label, URL, floor) of every measured request; the floors are called with no
-    argument."""
+    argument. A case with `query` and `filters` also has its facet counts checked."""
     import floors
 
     api_page = min(50, api_last_page)
+    facets = "theme=mobility&region=53"
     return [
-        {
-            "key": "page",
-            "label": "/cooperations/ unfiltered (counts cached)",
-            "url": "/cooperations/",
-            "floor": lambda: floors.page_floor({}),
-        },
-        {
-            "key": "page_uncached",
-            "label": "/cooperations/ unfiltered (counts computed)",
-            "url": "/cooperations/",
-            "floor": lambda: floors.page_floor({}),
-            "no_cache": True,
-            "query": "",
-            "filters": {},
-        },
-        {
-            "key": "page_q",
-            "label": f"/cooperations/?q={SEARCH}",
-            "url": f"/cooperations/?q={SEARCH}",
-            "floor": lambda: floors.page_floor({"q": SEARCH}),
-            "query": f"q={SEARCH}",
-            "filters": {"q": SEARCH},
-        },
-        {
-            "key": "page_two_facets",
-            "label": "/cooperations/?theme=mobility&region=53",
-            "url": "/cooperations/?theme=mobility&region=53",
-            "floor": lambda: floors.page_floor(TWO_FACETS),
-            "query": "theme=mobility&region=53",
-            "filters": TWO_FACETS,
-        },
-        {
-            "key": "api",
-            "label": "/api/v1/cooperations/ page 1",
-            "url": "/api/v1/cooperations/",
-            "floor": lambda: floors.cooperation_api_floor(1),
-            "api": True,
-        },
-        {
-            "key": "api_page_50",
-            "label": f"/api/v1/cooperations/ page {api_page}",
-            "url": f"/api/v1/cooperations/?page={api_page}",
-            "floor": lambda: floors.cooperation_api_floor(api_page),
-            "api": True,
-            "page": api_page,
-        },
-        {
-            "key": "territories",
-            "label": "/api/v1/territories/?page_size=100 page 1",
-            "url": "/api/v1/territories/?page_size=100",
-            "floor": lambda: floors.territory_api_floor(1),
-            "api": True,
-        },
-        {
-            "key": "territories_page_50",
-            "label": "/api/v1/territories/?page_size=100 page 50",
-            "url": "/api/v1/territories/?page_size=100&page=50",
-            "floor": lambda: floors.territory_api_floor(50),
-            "api": True,
-        },
+        _page_case("page", "/cooperations/ unfiltered (counts cached)", "", {}),
+        _page_case(
+            "page_uncached",
+            "/cooperations/ unfiltered (counts computed)",
+            "",
+            {},
+            no_cache=True,
+            check_facets=True,
+        ),
+        _page_case(
+            "page_q", f"/cooperations/?q={SEARCH}", f"q={SEARCH}", {"q": SEARCH}, check_facets=True
+        ),
+        _page_case(
+            "page_two_facets", f"/cooperations/?{facets}", facets, TWO_FACETS, check_facets=True
+        ),
+        _api_case(
+            "api",
+            "/api/v1/cooperations/ page 1",
+            "/api/v1/cooperations/",
+            lambda: floors.cooperation_api_floor(1),
+        ),
+        _api_case(
+            "api_page_50",
+            f"/api/v1/cooperations/ page {api_page}",
+            f"/api/v1/cooperations/?page={api_page}",
+            lambda: floors.cooperation_api_floor(api_page),
+            page=api_page,
+        ),
+        _api_case(
+            "territories",
+            "/api/v1/territories/?page_size=100 page 1",
+            "/api/v1/territories/?page_size=100",
+            lambda: floors.territory_api_floor(1),
+        ),
+        _api_case(
+            "territories_page_50",
+            "/api/v1/territories/?page_size=100 page 50",
+            "/api/v1/territories/?page_size=100&page=50",
+            lambda: floors.territory_api_floor(50),
+        ),
     ]
-
-
-def facets_match_floor(query: str, filters: dict) -> bool:
-    """Whether the page's facet counts (computed, not cached) equal the floor's."""
-    import floors
-    from django.http import QueryDict
-
-    from cooperation.facets import facets_for
-    from cooperation.filters import CooperationFilterSet
-    from cooperation.models import Cooperation, Theme
-    from territories.models import Territory
-
-    with mock.patch("cooperation.facets.cache", _dummy_cache()):
-        page = facets_for(
-            CooperationFilterSet(QueryDict(query), queryset=Cooperation.objects.visible_to(None))
-        )
-    floor = floors.page_floor(filters)["facets"]
-    codes = dict(Theme.objects.values_list("pk", "code"))
-    codes_by_kind = {"theme": codes, "metropolis": None, "region": None}
-    for name, facet in page.items():
-        counted = floor[name]
-        if name in codes_by_kind:
-            keys = codes_by_kind[name] or dict(
-                Territory.objects.filter(pk__in=list(counted)).values_list("pk", "code")
-            )
-            counted = {keys[key]: count for key, count in counted.items()}
-        if {o.value: o.count for o in facet.options if o.count} != counted:
-            return False
-    return True
-
-
-def _dummy_cache():
-    from django.core.cache.backends.dummy import DummyCache
-
-    return DummyCache("dummy", {})
 
 
 def timed(call) -> float:
@@ -241,11 +186,12 @@ def timed(call) -> float:
 
 
 def measure(case: dict, requests: int) -> dict:
+    import floors as floors_module
     from django.test import Client
 
     client = Client(HTTP_ACCEPT="application/json" if case.get("api") else "text/html")
     patch = (
-        mock.patch("cooperation.facets.cache", _dummy_cache())
+        mock.patch("cooperation.facets.cache", floors_module.dummy_cache())
         if case.get("no_cache")
         else contextlib.nullcontext()
     )
@@ -271,15 +217,14 @@ def measure(case: dict, requests: int) -> dict:
         "url": case["url"],
         "status": 200,
         "requests": requests,
-        "median_ms": round(median, 1),
-        "p90_ms": round(percentile(pages, 0.9), 1),
+        **latency(pages),
         "floor_median_ms": round(floor_median, 1),
         "floor_p90_ms": round(percentile(floors, 0.9), 1),
         "ratio": round(median / floor_median, 2),
         "floor_count": floor["count"],
     }
     if "filters" in case:
-        row["facets_match_floor"] = facets_match_floor(case["query"], case["filters"])
+        row["facets_match_floor"] = floors_module.facets_match_floor(case["query"], case["filters"])
     if count is not None:
         row["count"] = count
         row["count_matches_floor"] = count == floor["count"]
@@ -373,7 +318,7 @@ def print_report(results: dict) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="comma-separated record counts")
@@ -392,69 +337,51 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
     args = parser.parse_args(argv)
-    sizes = sorted(int(size) for size in args.sizes.split(","))
     if not args.database_url.startswith("postgres"):
         raise SystemExit("The sizes bench needs PostgreSQL (it writes with COPY).")
+    return args
 
+
+def grow_and_measure(args: argparse.Namespace, results: dict) -> None:
+    """Each size, smallest first: the registry grown to it, then every request timed."""
+    from cooperation.models import Cooperation
+
+    grower = Grower()
+    only = {key for key in args.only.split(",") if key}
+    for size in sorted(int(size) for size in args.sizes.split(",")):
+        current = Cooperation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        if current > size:
+            print(f"Skipping {size:,} records: the registry already has {current:,}.")
+            continue
+        if current < size:
+            print(f"Adding records {current + 1:,} to {size:,} with COPY…", flush=True)
+            built = grower.grow(current, size)
+            print(f"  {built}", flush=True)
+            results["build"].append({"size": size, **built})
+        requests = args.large_requests if size >= LARGE else args.requests
+        print(f"Timing at {size:,} records ({requests} requests each)…", flush=True)
+        results["sizes"].append(measure_size(requests, only))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
     # The anonymous API quota would answer 429 long before the end of the run.
     os.environ["API_ANON_RATE"] = "1000000/hour"
-    if not args.reuse:
-        print(f"Bench database: {args.database_url} (created now, dropped at the end)")
-        recreate_database(args.database_url)
-    try:
-        setup_django(args.database_url)
-        from django.core.management import call_command
+    with throwaway_database(args.database_url, keep=args.keep, reuse=args.reuse):
         from django.test.utils import override_settings, setup_test_environment
-        from registry import PLAIN_STATIC_STORAGES
-
-        from cooperation.models import Cooperation
 
         results = {"machine": machine(args.database_url), "sizes": [], "build": []}
         results["machine"]["load_average"] = [round(value, 2) for value in os.getloadavg()]
         if not args.reuse:
-            from cooperation.seed import seed_cooperations_load
-            from territories.services import reference_data_import
-
-            call_command("migrate", verbosity=0)
-            call_command("createcachetable", verbosity=0)
-            print("Importing the reference geography…", flush=True)
             began = time.perf_counter()
-            print(" ", reference_data_import().summary())
-            print(" ", seed_cooperations_load().summary())
-            Cooperation.objects.all().delete()  # the sizes are exact
+            load_reference_data(keep_seed_records=False)
             results["geography_s"] = round(time.perf_counter() - began, 1)
         setup_test_environment()
         override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
-        grower = Grower()
-        for size in sizes:
-            current = Cooperation.objects.order_by("-pk").values_list("pk", flat=True).first()
-            current = current or 0
-            if current > size:
-                print(f"Skipping {size:,} records: the registry already has {current:,}.")
-                continue
-            if current < size:
-                print(f"Adding records {current + 1:,} to {size:,} with COPY…", flush=True)
-                built = grower.grow(current, size)
-                print(f"  {built}", flush=True)
-                results["build"].append({"size": size, **built})
-            requests = args.large_requests if size >= LARGE else args.requests
-            print(f"Timing at {size:,} records ({requests} requests each)…", flush=True)
-            only = {key for key in args.only.split(",") if key}
-            results["sizes"].append(measure_size(requests, only))
+        grow_and_measure(args, results)
         results["growth"] = growth(results["sizes"])
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(args.database_url)
-
     print_report(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    for name in (f"sizes-{stamp}.json", "sizes-latest.json"):
-        (RESULTS / name).write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    print(f"\nResults written to {RESULTS.relative_to(ROOT)}/sizes-{stamp}.json")
+    write_results(results, "sizes")
 
 
 if __name__ == "__main__":

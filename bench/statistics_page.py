@@ -15,10 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import time
 
-from run import RESULTS, drop_database, machine, percentile, recreate_database, setup_django
+from common import (
+    PLAIN_STATIC_STORAGES,
+    RESULTS,
+    latency,
+    load_reference_data,
+    machine,
+    throwaway_database,
+    vacuum_analyze,
+)
+from orm_registry import build_registry
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/coop_stats_bench"
 URLS = [
@@ -41,10 +49,33 @@ def timed(client, url: str, requests: int, cold: bool) -> dict:
         response = client.get(url)
         durations.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    return {
-        "median_ms": round(statistics.median(durations), 1),
-        "p90_ms": round(percentile(durations, 0.9), 1),
-    }
+    return latency(durations)
+
+
+def measure(label: str, url: str, requests: int) -> dict:
+    """A URL with its cache cleared before each request, then warm; queries of a cold one."""
+    from django.core.cache import cache
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import override_settings
+
+    client = Client()
+    client.get(url)  # warm-up (templates, connections)
+    row = {"label": label, "url": url}
+    row["cold"] = timed(client, url, requests, cold=True)
+    row["warm"] = timed(client, url, requests, cold=False)
+    with override_settings(DEBUG=True):
+        cache.clear()
+        reset_queries()
+        client.get(url)
+        row["queries_cold"] = len(connection.queries)
+    print(
+        f"{label:28} cold {row['cold']['median_ms']:8.1f} ms (p90 "
+        f"{row['cold']['p90_ms']:.1f})  warm {row['warm']['median_ms']:6.1f} ms  "
+        f"{row['queries_cold']} queries",
+        flush=True,
+    )
+    return row
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -55,58 +86,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true")
     args = parser.parse_args(argv)
-    if not args.reuse:
-        recreate_database(args.database_url)
-    try:
-        setup_django(args.database_url)
-        from django.core.management import call_command
-        from django.db import connection, reset_queries
-        from django.test import Client
+    with throwaway_database(args.database_url, keep=args.keep, reuse=args.reuse):
         from django.test.utils import override_settings, setup_test_environment
-        from registry import PLAIN_STATIC_STORAGES, build_registry
-
-        from cooperation.seed import seed_cooperations_load
-        from territories.services import reference_data_import
 
         results = {"machine": machine(args.database_url), "urls": []}
         if not args.reuse:
-            call_command("migrate", verbosity=0)
-            call_command("createcachetable", verbosity=0)
-            reference_data_import()
-            seed_cooperations_load()
+            load_reference_data(quiet=True)
             print(f"Building {args.records} cooperations…", flush=True)
             results["registry"] = build_registry(args.records)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("VACUUM ANALYZE")
+            vacuum_analyze()
         setup_test_environment()
         override_settings(STORAGES=PLAIN_STATIC_STORAGES).enable()
-        client = Client()
-        for label, url in URLS:
-            client.get(url)  # warm-up (templates, connections)
-            row = {"label": label, "url": url}
-            row["cold"] = timed(client, url, args.requests, cold=True)
-            row["warm"] = timed(client, url, args.requests, cold=False)
-            with override_settings(DEBUG=True):
-                from django.core.cache import cache
-
-                cache.clear()
-                reset_queries()
-                client.get(url)
-                row["queries_cold"] = len(connection.queries)
-            results["urls"].append(row)
-            print(
-                f"{label:28} cold {row['cold']['median_ms']:8.1f} ms (p90 "
-                f"{row['cold']['p90_ms']:.1f})  warm {row['warm']['median_ms']:6.1f} ms  "
-                f"{row['queries_cold']} queries",
-                flush=True,
-            )
-    finally:
-        if not args.keep:
-            from django.db import connections
-
-            connections.close_all()
-            drop_database(args.database_url)
+        results["urls"] = [measure(label, url, args.requests) for label, url in URLS]
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "statistics-latest.json").write_text(
         json.dumps(results, indent=2, ensure_ascii=False) + "\n"

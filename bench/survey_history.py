@@ -28,7 +28,15 @@ from datetime import UTC
 from pathlib import Path
 from unittest import mock
 
-from run import RESULTS, ROOT, drop_database, is_postgres, machine, recreate_database, setup_django
+from common import (
+    RESULTS,
+    ROOT,
+    drop_database,
+    is_postgres,
+    machine,
+    recreate_database,
+    setup_django,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/cooperations_bench_history"
 SAVE_EVERY = datetime.timedelta(seconds=3)
@@ -143,6 +151,7 @@ def main(argv: list[str]) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # a registry write moves the cache version on
     try:
         campaign, territories, officer = build_world()
         runs = [

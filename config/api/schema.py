@@ -70,6 +70,15 @@ def error_response(description) -> OpenApiResponse:
     return OpenApiResponse(ErrorDetailSerializer, description=description)
 
 
+def invalid_parameters(serializer) -> OpenApiResponse:
+    """The 400 of a list or a query: each invalid parameter, with its messages."""
+    return OpenApiResponse(
+        serializer,
+        description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
+    )
+
+
+PAGE_NOT_FOUND = error_response(_("Page inexistante."))
 NOT_AUTHENTICATED = error_response(
     _(
         "Authentification requise : en-tête « Authorization: Token <clé> » "

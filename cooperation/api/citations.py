@@ -8,7 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from config.api.schema import THROTTLED, error_response, field_errors_serializer
+from config.api.schema import (
+    THROTTLED,
+    error_response,
+    field_errors_serializer,
+    invalid_parameters,
+)
 
 from ..citations import FORMATS, STYLES, citations_for, render_citations
 from ..filters import CooperationFilterSet
@@ -79,11 +84,10 @@ class CitationActionsMixin:
         parameters=[STYLE],
         responses={
             **CITATION_RESPONSES,
-            400: OpenApiResponse(
+            400: invalid_parameters(
                 field_errors_serializer(
                     "CitationFilterErrors", [*CooperationFilterSet.base_filters, "style"]
-                ),
-                description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
+                )
             ),
         },
     )

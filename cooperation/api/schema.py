@@ -16,10 +16,12 @@ from rest_framework import serializers
 
 from config.api.schema import (
     NOT_AUTHENTICATED,
+    PAGE_NOT_FOUND,
     PERMISSION_DENIED,
     THROTTLED,
     error_response,
     field_errors_serializer,
+    invalid_parameters,
 )
 from jobs.api.serializers import ExportJobSerializer
 
@@ -98,6 +100,11 @@ CSV_JOB_DESCRIPTION = _(
 )
 
 
+def _written(status: int, serializer, errors, not_found) -> dict:
+    """The responses of a write that answers with the record written (`status`)."""
+    return {status: serializer, 400: errors, **WRITE_DENIED, 404: not_found}
+
+
 cooperation_schema = extend_schema_view(
     list=extend_schema(
         summary=_("Lister et filtrer les coopérations"),
@@ -145,11 +152,8 @@ cooperation_schema = extend_schema_view(
             ),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=CSV_DESCRIPTION),
             202: OpenApiResponse(ExportJobSerializer, description=CSV_JOB_DESCRIPTION),
-            400: OpenApiResponse(
-                FILTER_ERRORS,
-                description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
-            ),
-            404: error_response(_("Page inexistante.")),
+            400: invalid_parameters(FILTER_ERRORS),
+            404: PAGE_NOT_FOUND,
             **READ_ERRORS,
         },
     ),
@@ -173,12 +177,9 @@ cooperation_schema = extend_schema_view(
             "omis gardent leur valeur."
         ),
         request=CooperationWriteSerializer,
-        responses={
-            200: CooperationSerializer,
-            400: COOPERATION_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: COOPERATION_NOT_FOUND,
-        },
+        responses=_written(
+            200, CooperationSerializer, COOPERATION_WRITE_ERRORS, COOPERATION_NOT_FOUND
+        ),
     ),
     partial_update=extend_schema(
         summary=_("Modifier une coopération (équipe)"),
@@ -187,12 +188,9 @@ cooperation_schema = extend_schema_view(
             "themes, s’ils sont envoyés, remplacent les listes actuelles."
         ),
         request=CooperationWriteSerializer,
-        responses={
-            200: CooperationSerializer,
-            400: COOPERATION_WRITE_ERRORS,
-            **WRITE_DENIED,
-            404: COOPERATION_NOT_FOUND,
-        },
+        responses=_written(
+            200, CooperationSerializer, COOPERATION_WRITE_ERRORS, COOPERATION_NOT_FOUND
+        ),
     ),
     destroy=extend_schema(
         summary=_("Supprimer une coopération (équipe)"),
@@ -218,88 +216,73 @@ def _under_a_cooperation(operations):
     return decorate
 
 
-partnership_schema = _under_a_cooperation(
-    extend_schema_view(
-        list=extend_schema(
-            summary=_("Partenaires d’une coopération"),
-            responses={200: PartnershipSerializer, 404: COOPERATION_NOT_FOUND, **READ_ERRORS},
-        ),
-        retrieve=extend_schema(
-            summary=_("Un partenaire d’une coopération"),
-            responses={200: PartnershipSerializer, 404: CHILD_NOT_FOUND, **READ_ERRORS},
-        ),
-        create=extend_schema(
-            summary=_("Ajouter un partenaire (équipe)"),
-            request=PartnerInputSerializer,
-            responses={
-                201: PartnershipSerializer,
-                400: PARTNER_WRITE_ERRORS,
-                **WRITE_DENIED,
-                404: COOPERATION_NOT_FOUND,
-            },
-        ),
-        partial_update=extend_schema(
-            summary=_("Changer le rôle d’un partenaire (équipe)"),
-            request=PartnershipUpdateSerializer,
-            responses={
-                200: PartnershipSerializer,
-                400: PARTNER_WRITE_ERRORS,
-                **WRITE_DENIED,
-                404: CHILD_NOT_FOUND,
-            },
-        ),
-        destroy=extend_schema(
-            summary=_("Retirer un partenaire (équipe)"),
-            description=_(
-                "Réservé à l’équipe. Refusé (400) si le retrait ne laisse aucune métropole "
-                "partenaire."
+def _child_schema(
+    serializer, summaries, *, create, update, errors, update_description=None, destroy_refused=None
+):
+    """The routes of a record's list under /cooperations/<slug>/ (its partners, its sources):
+    `summaries` by action, the request bodies of `create` and `update`, the `errors` of a
+    write; `destroy_refused` says when a removal is refused (a 400), if it may be."""
+    destroy_errors = {400: errors} if destroy_refused else {}
+    return _under_a_cooperation(
+        extend_schema_view(
+            list=extend_schema(
+                summary=summaries["list"],
+                responses={200: serializer, 404: COOPERATION_NOT_FOUND, **READ_ERRORS},
             ),
-            responses={
-                204: None,
-                400: PARTNER_WRITE_ERRORS,
-                **WRITE_DENIED,
-                404: CHILD_NOT_FOUND,
-            },
-        ),
+            retrieve=extend_schema(
+                summary=summaries["retrieve"],
+                responses={200: serializer, 404: CHILD_NOT_FOUND, **READ_ERRORS},
+            ),
+            create=extend_schema(
+                summary=summaries["create"],
+                request=create,
+                responses=_written(201, serializer, errors, COOPERATION_NOT_FOUND),
+            ),
+            partial_update=extend_schema(
+                summary=summaries["partial_update"],
+                description=update_description,
+                request=update,
+                responses=_written(200, serializer, errors, CHILD_NOT_FOUND),
+            ),
+            destroy=extend_schema(
+                summary=summaries["destroy"],
+                description=destroy_refused,
+                responses={204: None, **destroy_errors, **WRITE_DENIED, 404: CHILD_NOT_FOUND},
+            ),
+        )
     )
+
+
+partnership_schema = _child_schema(
+    PartnershipSerializer,
+    {
+        "list": _("Partenaires d’une coopération"),
+        "retrieve": _("Un partenaire d’une coopération"),
+        "create": _("Ajouter un partenaire (équipe)"),
+        "partial_update": _("Changer le rôle d’un partenaire (équipe)"),
+        "destroy": _("Retirer un partenaire (équipe)"),
+    },
+    create=PartnerInputSerializer,
+    update=PartnershipUpdateSerializer,
+    errors=PARTNER_WRITE_ERRORS,
+    destroy_refused=_(
+        "Réservé à l’équipe. Refusé (400) si le retrait ne laisse aucune métropole partenaire."
+    ),
 )
 
-source_schema = _under_a_cooperation(
-    extend_schema_view(
-        list=extend_schema(
-            summary=_("Sources d’une coopération"),
-            responses={200: SourceSerializer, 404: COOPERATION_NOT_FOUND, **READ_ERRORS},
-        ),
-        retrieve=extend_schema(
-            summary=_("Une source d’une coopération"),
-            responses={200: SourceSerializer, 404: CHILD_NOT_FOUND, **READ_ERRORS},
-        ),
-        create=extend_schema(
-            summary=_("Ajouter une source (équipe)"),
-            request=SourceInputSerializer,
-            responses={
-                201: SourceSerializer,
-                400: SOURCE_WRITE_ERRORS,
-                **WRITE_DENIED,
-                404: COOPERATION_NOT_FOUND,
-            },
-        ),
-        partial_update=extend_schema(
-            summary=_("Modifier une source (équipe)"),
-            description=_("Réservé à l’équipe. Seuls les champs envoyés changent."),
-            request=SourceInputSerializer,
-            responses={
-                200: SourceSerializer,
-                400: SOURCE_WRITE_ERRORS,
-                **WRITE_DENIED,
-                404: CHILD_NOT_FOUND,
-            },
-        ),
-        destroy=extend_schema(
-            summary=_("Retirer une source (équipe)"),
-            responses={204: None, **WRITE_DENIED, 404: CHILD_NOT_FOUND},
-        ),
-    )
+source_schema = _child_schema(
+    SourceSerializer,
+    {
+        "list": _("Sources d’une coopération"),
+        "retrieve": _("Une source d’une coopération"),
+        "create": _("Ajouter une source (équipe)"),
+        "partial_update": _("Modifier une source (équipe)"),
+        "destroy": _("Retirer une source (équipe)"),
+    },
+    create=SourceInputSerializer,
+    update=SourceInputSerializer,
+    errors=SOURCE_WRITE_ERRORS,
+    update_description=_("Réservé à l’équipe. Seuls les champs envoyés changent."),
 )
 
 theme_schema = extend_schema_view(

@@ -5,11 +5,11 @@ of /api/v1/cooperations/) and the same cache. Every number comes with the addres
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
-from config.api.schema import THROTTLED, field_errors_serializer
+from config.api.schema import THROTTLED, field_errors_serializer, invalid_parameters
 
 from ..filters import CooperationFilterSet
 from ..models import Cooperation
@@ -164,10 +164,7 @@ class StatisticsViewSet(viewsets.GenericViewSet):
         ),
         responses={
             200: StatisticsSerializer,
-            400: OpenApiResponse(
-                STATISTICS_FILTER_ERRORS,
-                description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
-            ),
+            400: invalid_parameters(STATISTICS_FILTER_ERRORS),
             429: THROTTLED,
         },
     )

@@ -16,10 +16,15 @@ from territories.models import Territory
 
 from ..dates import parse_partial_date
 from ..models import Cooperation, PartnerRole, Theme
-from ..services import PartnerInput, SourceInput
+from ..services import DETAIL_FIELDS, PartnerInput, SourceInput
 from .serializers import HELP
 
 PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+# What a write may set (`DETAIL_FIELDS`, the services' one list), in the order the API has
+# always documented them: the themes after the instrument, the dates after the status.
+_PLACED_AFTER = {"instrument": ("themes",), "status": ("start", "end")}
+RECORD_FIELDS = [field for name in DETAIL_FIELDS for field in (name, *_PLACED_AFTER.get(name, ()))]
 
 
 # Fields ------------------------------------------------------------------------------------
@@ -143,29 +148,7 @@ class CooperationWriteSerializer(StorableTextMixin, serializers.ModelSerializer)
 
     class Meta:
         model = Cooperation
-        fields = [
-            "slug",
-            "title",
-            "summary",
-            "description",
-            "instrument",
-            "themes",
-            "status",
-            "start",
-            "end",
-            "governance",
-            "engineering",
-            "funding",
-            "outcomes",
-            "difficulties",
-            "uncertainty_notes",
-            "is_published",
-            "origin",
-            "origin_label",
-            "origin_url",
-            "partners",
-            "sources",
-        ]
+        fields = ["slug", *RECORD_FIELDS, "partners", "sources"]
         extra_kwargs = {
             "slug": {
                 "required": False,
@@ -173,26 +156,7 @@ class CooperationWriteSerializer(StorableTextMixin, serializers.ModelSerializer)
                     "Identifiant dans les adresses ; déduit du titre s’il est omis à la création."
                 ),
             },
-            **{
-                name: {"help_text": HELP[name]}
-                for name in (
-                    "title",
-                    "summary",
-                    "description",
-                    "instrument",
-                    "status",
-                    "governance",
-                    "engineering",
-                    "funding",
-                    "outcomes",
-                    "difficulties",
-                    "uncertainty_notes",
-                    "is_published",
-                    "origin",
-                    "origin_label",
-                    "origin_url",
-                )
-            },
+            **{name: {"help_text": HELP[name]} for name in DETAIL_FIELDS},
         }
 
     def build_standard_field(self, field_name, model_field):

@@ -12,7 +12,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from config.api.schema import NOT_AUTHENTICATED, error_response, field_errors_serializer
+from config.api.schema import (
+    NOT_AUTHENTICATED,
+    PAGE_NOT_FOUND,
+    error_response,
+    field_errors_serializer,
+    invalid_parameters,
+)
 
 from ..filters import ResponseFilterSet
 from .serializers import (
@@ -128,7 +134,7 @@ campaign_schema = extend_schema_view(
         ),
         responses={
             200: CampaignSerializer,
-            404: error_response(gettext_lazy("Page inexistante.")),
+            404: PAGE_NOT_FOUND,
             **ACCESS_ERRORS,
         },
     ),
@@ -148,13 +154,8 @@ response_schema = extend_schema_view(
         ),
         responses={
             200: SurveyResponseSerializer,
-            400: OpenApiResponse(
-                FILTER_ERRORS,
-                description=gettext_lazy(
-                    "Paramètre invalide : chaque paramètre en cause, avec ses messages."
-                ),
-            ),
-            404: error_response(gettext_lazy("Page inexistante.")),
+            400: invalid_parameters(FILTER_ERRORS),
+            404: PAGE_NOT_FOUND,
             **ACCESS_ERRORS,
         },
     ),

@@ -10,7 +10,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 
-from config.api.schema import THROTTLED, ErrorDetailSerializer, field_errors_serializer
+from config.api.schema import (
+    PAGE_NOT_FOUND,
+    THROTTLED,
+    ErrorDetailSerializer,
+    field_errors_serializer,
+    invalid_parameters,
+)
 
 from ..filters import TerritoryFilterSet
 from ..models import TerritoryKind
@@ -53,11 +59,8 @@ territory_schema = extend_schema_view(
         responses={
             (200, "application/json"): TerritorySerializer,
             (200, "text/csv"): CSV_RESPONSE,
-            400: OpenApiResponse(
-                FILTER_ERRORS,
-                description=_("Paramètre invalide : chaque paramètre en cause, avec ses messages."),
-            ),
-            404: OpenApiResponse(ErrorDetailSerializer, description=_("Page inexistante.")),
+            400: invalid_parameters(FILTER_ERRORS),
+            404: PAGE_NOT_FOUND,
             429: THROTTLED,
         },
     ),

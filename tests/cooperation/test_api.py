@@ -15,6 +15,8 @@ from cooperation.models import Cooperation, Instrument, PartnerRole
 from cooperation.services import PartnerInput, SourceInput, cooperation_create
 
 LIST_URL = "/api/v1/cooperations/"
+# Written out on purpose, not read from the serializer: field names are a contract within
+# /api/v1/ (add, never rename), and a list derived from the code would let a rename pass.
 FIELDS = {
     "slug",
     "title",
