@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from portal.collation import french
+from portal.filtersets import FilterSetWithDefaults
 from portal.ordering import NullsLastOrderingFilter, sort_keys
 from territories.models import Territory, TerritoryCategory, TerritoryKind
 
@@ -94,7 +95,7 @@ class StrictBooleanFilter(django_filters.BooleanFilter):
     field_class = StrictBooleanField
 
 
-class CooperationFilterSet(django_filters.FilterSet):
+class CooperationFilterSet(FilterSetWithDefaults):
     q = django_filters.CharFilter(
         label=_("Recherche"),
         method="filter_q",
@@ -198,16 +199,11 @@ class CooperationFilterSet(django_filters.FilterSet):
         model = Cooperation
         fields = []
 
-    @property
-    def qs(self):
-        queryset = super().qs
-        ordering = (self.form.cleaned_data or {}).get("ordering") if self.is_bound else None
-        return queryset if sort_keys(ordering) else queryset.ordered_by_start()
-
     @classmethod
-    def without_parameters(cls, queryset):
-        """What `qs` gives for no parameter at all, without building the form (the API's
-        filter backend takes it; a test checks that both give the same SQL)."""
+    def apply_defaults(cls, queryset, cleaned_data):
+        """Without a sort key, the registry's default order (`ordered_by_start()`)."""
+        if sort_keys(cleaned_data.get("ordering")):
+            return queryset
         return queryset.ordered_by_start()
 
     def filter_q(self, queryset, name, value):
