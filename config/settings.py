@@ -5,34 +5,32 @@ working demo on SQLite with DEBUG on. See docs/deployment.md for the full list.
 """
 
 import datetime
-import ipaddress
 import os
 from pathlib import Path
 
-import dj_database_url
 import django_cache_url
 from csp.constants import NONCE, NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from portal.ratelimit import Rate
 
 from .api.description import API_DESCRIPTION
-from .environment import env_bool, env_list
+from .environment import (
+    env_bool,
+    env_database,
+    env_gone,
+    env_list,
+    env_networks,
+    env_secret_key,
+    is_redis_url,
+    task_backend,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
 DEBUG = env_bool("DEBUG", True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (for example: "
-            "SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))'))."
-        )
-    SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"
+SECRET_KEY = env_secret_key("SECRET_KEY", debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -113,21 +111,13 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
+# DATABASE_URL; SQLite in the project directory by default (see config/environment.py).
 CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "0"))
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=CONN_MAX_AGE,
-        # A kept connection is checked before each request reuses it, so that a database
-        # restart costs no request an error.
-        conn_health_checks=CONN_MAX_AGE != 0,
+    "default": env_database(
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The task worker reads for as long as an export lasts while the web server writes
-    # (sessions, answers): with write-ahead logging, readers and a writer do not block
-    # each other.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process and machine: API throttle counters, export jobs'
@@ -147,17 +137,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # never delays an e-mail. See docs/deployment.md.
 TASK_QUEUES = ["default", "exports"]
 TASKS_URL = os.environ.get("TASKS_URL", "database://")
-if TASKS_URL.startswith(("redis://", "rediss://")):
+TASKS = {"default": {"BACKEND": task_backend(TASKS_URL), "QUEUES": TASK_QUEUES}}
+if is_redis_url(TASKS_URL):
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
     # RQ stops a job after DEFAULT_TIMEOUT seconds (180 by default): room for a large workbook.
     RQ_QUEUES = {name: {"URL": TASKS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASK_QUEUES}
-elif TASKS_URL == "database://":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
-else:
-    raise ImproperlyConfigured(
-        f"TASKS_URL must be database:// or redis://host:port/db, not {TASKS_URL!r}."
-    )
 
 # django-axes first: it refuses a locked-out sign-in before any password is checked.
 AUTHENTICATION_BACKENDS = [
@@ -253,9 +237,8 @@ PERMISSIONS_POLICY = {
     )
 }
 
-# Content-Security-Policy: scripts only from our own origin or with the
-# per-request nonce — never inline without one. DSFR sets style attributes from
-# its JavaScript, hence inline styles are allowed.
+# Content-Security-Policy: no inline script without the per-request nonce. DSFR sets style
+# attributes from its JavaScript, hence inline styles are allowed.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -271,26 +254,15 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+env_gone("API_NUM_PROXIES", "list the proxies' addresses in TRUSTED_PROXIES instead")
 # Reverse proxies in front of the app (addresses or networks, e.g. "127.0.0.1,10.0.0.0/24"):
 # X-Forwarded-For is believed only on requests that come from one of them, and read from
 # the end past their own addresses (portal/client_ip.py). Empty: the header is ignored,
 # so a client cannot forge it to escape the API throttle or a sign-in lock. Behind a proxy
 # on the same machine (BEHIND_TLS_PROXY), the loopback addresses by default.
-TRUSTED_PROXIES = env_list(
+TRUSTED_PROXIES = env_networks(
     "TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("BEHIND_TLS_PROXY", False) else ""
 )
-if "API_NUM_PROXIES" in os.environ:
-    raise ImproperlyConfigured(
-        "API_NUM_PROXIES is gone: list the proxies' addresses in TRUSTED_PROXIES instead "
-        "(see docs/deployment.md)."
-    )
-for _proxy in TRUSTED_PROXIES:
-    try:
-        ipaddress.ip_network(_proxy, strict=False)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
-        ) from None
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "config.api.schema.AutoSchema",
@@ -300,7 +272,6 @@ REST_FRAMEWORK = {
     # challenge (403 for a signed-in non-staff user). Tokens only in the Authorization
     # header, never in a URL; staff issue them in the admin.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # DRF's token authentication, with tokens that expire (API_TOKEN_LIFETIME_DAYS).
         "config.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -396,10 +367,10 @@ API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "365"))
 # Officers' invitation links stay valid this many days.
 INVITATION_TTL_DAYS = int(os.environ.get("INVITATION_TTL_DAYS", "14"))
 
-# Login throttling (django-axes). After AXES_FAILURE_LIMIT failed sign-ins, further attempts
-# are refused for AXES_COOLOFF_MINUTES: for that username whatever the IP address, and for
-# that IP address whatever the username (each list item is a separate lock). Failures are
-# forgotten after a successful sign-in; locks always expire (never permanent).
+# Login throttling (django-axes). After AXES_FAILURE_LIMIT failed sign-ins, attempts are
+# refused for AXES_COOLOFF_MINUTES: for that username whatever the IP address, and for that
+# IP address whatever the username (each list item is a separate lock). A successful
+# sign-in forgets the failures; locks always expire.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

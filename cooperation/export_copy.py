@@ -15,13 +15,13 @@ in its order, lead the SELECT, so the files follow the list page's order.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import BinaryIO
 
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 
+from portal.pg_copy import CrlfRecords, JsonArray, Progress, copy_to
 from portal.tabular import FORMULA_TRIGGERS, UTF8_BOM
 from territories.models import Territory
 
@@ -38,8 +38,6 @@ from .models import (
     Theme,
 )
 
-Progress = Callable[[int], None]
-_BLOCK = 256 * 1024
 # Columns the portal writes itself (labels, dates, times, links): never formula-like.
 GENERATED = {"instrument_label", "status_label", "origin_label", "relation_label"}
 GENERATED |= {"start", "end", "created_at", "updated_at", "url", "is_contiguous", "distance_km"}
@@ -311,57 +309,6 @@ def cooperations_json_sql(queryset: QuerySet, context: RowContext) -> str:
 # COPY --------------------------------------------------------------------------------------
 
 
-def _copy(sql: str, options: str, sink) -> None:
-    """COPY the result of `sql` into `sink` (its `write` gets the rows as bytes)."""
-    statement = f"COPY ({sql}) TO STDOUT WITH ({options})"
-    with connection.cursor() as cursor, cursor.copy(statement) as copy:
-        for row in copy:  # one row per read, as the server sends it
-            sink.write(bytes(row))
-    sink.flush()
-
-
-class _CrlfRecords:
-    """Passes COPY's CSV on to `target` with CRLF record ends (LF inside quoted values is
-    data, left as it is), in blocks; counts the records for `progress`."""
-
-    def __init__(self, target: BinaryIO, progress: Progress | None):
-        self.target, self.progress = target, progress
-        self.blocks: list[bytes] = []
-        self.size = 0
-        self.in_quotes = False
-        self.header_pending = True
-
-    def write(self, data: bytes) -> None:
-        # COPY hands over one row per call: gather them, convert a block at a time.
-        self.blocks.append(data)
-        self.size += len(data)
-        if self.size >= _BLOCK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.blocks:
-            return
-        parts = b"".join(self.blocks).split(b'"')
-        self.blocks.clear()
-        self.size = 0
-        records = 0
-        # parts[0] continues the current state; every quote character toggles it (an
-        # escaped quote, "", toggles twice).
-        for index in range(1 if self.in_quotes else 0, len(parts), 2):
-            count = parts[index].count(b"\n")
-            if count:
-                records += count
-                parts[index] = parts[index].replace(b"\n", b"\r\n")
-        if len(parts) % 2 == 0:
-            self.in_quotes = not self.in_quotes
-        self.target.write(b'"'.join(parts))
-        if self.header_pending and records:
-            records -= 1
-            self.header_pending = False
-        if self.progress and records:
-            self.progress(records)
-
-
 def copy_csv(
     queryset: QuerySet,
     target: BinaryIO,
@@ -376,37 +323,7 @@ def copy_csv(
     build = cooperations_csv_sql if table == "cooperations" else partnerships_csv_sql
     target.write(UTF8_BOM.encode())
     options = f"FORMAT csv, HEADER true, DELIMITER {_literal(delimiter)}"
-    _copy(build(queryset, context), options, _CrlfRecords(target, progress))
-
-
-class _JsonArray:
-    """Joins COPY's lines (one JSON object each, never a raw line break inside) into the
-    array `exports.stream_json` writes: "[", then the objects separated by ",\\n", "]"."""
-
-    def __init__(self, target: BinaryIO, progress: Progress | None):
-        self.target, self.progress = target, progress
-        self.blocks: list[bytes] = []
-        self.size = 0
-        self.started = False
-
-    def write(self, data: bytes) -> None:
-        self.blocks.append(data)
-        self.size += len(data)
-        if self.size >= _BLOCK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.blocks:
-            return
-        data = b"".join(self.blocks)
-        self.blocks.clear()
-        self.size = 0
-        # Every block ends with a whole line: COPY writes a row at a time.
-        objects = data[:-1].replace(b"\n", b",\n")
-        self.target.write((b",\n" if self.started else b"\n") + objects)
-        self.started = True
-        if self.progress:
-            self.progress(data.count(b"\n"))
+    copy_to(build(queryset, context), options, CrlfRecords(target, progress))
 
 
 def copy_json(
@@ -418,5 +335,5 @@ def copy_json(
     # every control character): each line is the JSON text, untouched.
     options = "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'"
     sql = cooperations_json_sql(queryset, RowContext(base_url))
-    _copy(sql, options, _JsonArray(target, progress))
+    copy_to(sql, options, JsonArray(target, progress))
     target.write(b"\n]\n")

@@ -12,20 +12,11 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from territories.models import Territory
-from territories.text import normalize_search_text
 
 from .changes import RecordChanges, record_changes
 from .dates import ends_before_start, parse_partial_date
-from .geography import (
-    MetropolisSurroundings,
-    containers_by_territory,
-    metropolis_surroundings,
-    partner_contiguity,
-    partner_distance_km,
-    partner_places,
-    partner_relation,
-    reference_metropolis,
-)
+from .geography_refresh import cooperation_geography_refresh
+from .geography_refresh import registry_geography_refresh as registry_geography_refresh
 from .models import Cooperation, PartnerRole, Partnership, Source, Theme
 
 # What a record says of the cooperation (what the seed and a survey entry describe)…
@@ -232,66 +223,6 @@ def source_remove(*, source: Source, user=None) -> None:
     source._history_user = user
     source.delete()
     _touch(cooperation, user=user)
-
-
-@transaction.atomic
-def cooperation_geography_refresh(
-    *,
-    cooperation: Cooperation,
-    surroundings_by_metropolis: dict[int, MetropolisSurroundings | None] | None = None,
-) -> None:
-    """Recompute the reference métropole, each partner's relation, contiguity and distance
-    to it, and the search text (partner names included). `surroundings_by_metropolis`, a
-    cache filled as it goes, lets a refresh of many records read each métropole once."""
-    partnerships = list(cooperation.partnerships.select_related("territory"))
-    metropolis = reference_metropolis(partnerships)
-    containers = containers_by_territory(
-        [p.territory_id for p in partnerships] + ([metropolis.pk] if metropolis else [])
-    )
-    surroundings = places = None
-    if metropolis is not None:
-        cache = {} if surroundings_by_metropolis is None else surroundings_by_metropolis
-        if metropolis.pk not in cache:
-            cache[metropolis.pk] = metropolis_surroundings(metropolis)
-        surroundings = cache[metropolis.pk]
-    if surroundings is not None:
-        places = partner_places([p.territory for p in partnerships], surroundings)
-    changed = []
-    for partnership in partnerships:
-        territory = partnership.territory
-        contiguous = distance = None
-        if metropolis is not None:
-            contiguous = partner_contiguity(territory, metropolis, surroundings, places)
-            distance = partner_distance_km(territory, metropolis, surroundings, places)
-        relation = partner_relation(territory, metropolis, containers, contiguous=contiguous)
-        computed = (relation, contiguous, distance)
-        if (partnership.relation, partnership.is_contiguous, partnership.distance_km) != computed:
-            partnership.relation, partnership.is_contiguous, partnership.distance_km = computed
-            changed.append(partnership)
-    Partnership.objects.bulk_update(changed, ["relation", "is_contiguous", "distance_km"])
-    search_text = normalize_search_text(
-        " ".join(
-            [cooperation.title, cooperation.summary, cooperation.description]
-            + [p.territory.name for p in partnerships]
-        )
-    )
-    Cooperation.objects.filter(pk=cooperation.pk).update(
-        metropolis=metropolis, search_text=search_text
-    )
-    cooperation.metropolis, cooperation.search_text = metropolis, search_text
-
-
-def registry_geography_refresh() -> int:
-    """Recompute every record's geography, e.g. after a new release of the reference data
-    or of the contours. Returns the number of records processed."""
-    count = 0
-    surroundings: dict[int, MetropolisSurroundings | None] = {}
-    for cooperation in Cooperation.objects.order_by("pk").iterator(chunk_size=500):
-        cooperation_geography_refresh(
-            cooperation=cooperation, surroundings_by_metropolis=surroundings
-        )
-        count += 1
-    return count
 
 
 def check_partners(partners: Sequence[PartnerInput]) -> None:

@@ -7,18 +7,31 @@ commands call it); questionnaires, campaigns and officers are plain admin forms.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from portal.querysets import StableOrderQuerySet
 from territories.models import Territory
 
+from .choices import EDITABLE_STATUSES, ResponseStatus
 from .definition import Question, parse_definition
-from .permissions import is_reviewer
+from .querysets import CampaignQuerySet, InvitationQuerySet, PromotionQuerySet, ResponseQuerySet
+
+
+def _acting_user(verbose_name):
+    """Who did something to a row (saved, submitted, invited…): kept as null when the
+    account is deleted, with no reverse accessor on the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
 
 
 class Questionnaire(models.Model):
@@ -60,25 +73,6 @@ class Questionnaire(models.Model):
         if self.pk is None:
             return False
         return self.campaigns.filter(opening_date__lte=timezone.localdate()).exists()
-
-
-class CampaignQuerySet(models.QuerySet):
-    def open_on(self, date):
-        """Campaigns accepting responses on `date` (opening and closing days included)."""
-        return self.filter(opening_date__lte=date, closing_date__gte=date)
-
-    def visible_to(self, user):
-        """Staff see every campaign; officers those targeting one of their territories;
-        anonymous users none."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if is_reviewer(user):
-            return self.all()
-        return self.filter(
-            pk__in=Campaign.targets.through.objects.filter(territory__officers__user=user).values(
-                "campaign_id"
-            )
-        )
 
 
 class Campaign(models.Model):
@@ -163,48 +157,6 @@ class Officer(models.Model):
         return f"{self.user} — {self.territory}"
 
 
-class ResponseStatus(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    SUBMITTED = "submitted", _("Transmise")
-    RETURNED = "returned", _("Renvoyée pour corrections")
-    VALIDATED = "validated", _("Validée")
-
-
-EDITABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.RETURNED)
-
-
-class ResponseQuerySet(StableOrderQuerySet):
-    def visible_to(self, user):
-        """The one scoping rule for responses: staff see all, officers the responses of
-        their territories, anonymous users none."""
-        if user is None or not user.is_authenticated:
-            return self.none()
-        if is_reviewer(user):
-            return self.all()
-        return self.filter(territory__in=Officer.objects.filter(user=user).values("territory_id"))
-
-    def for_campaign(self, campaign):
-        """Responses to `campaign`."""
-        return self.filter(campaign=campaign)
-
-    def validated(self):
-        return self.filter(status=ResponseStatus.VALIDATED)
-
-    def in_review_order(self):
-        """What awaits a reviewer first (submitted, then returned, drafts, validated), the
-        longest waiting first, then by territory name."""
-        rank = Case(
-            When(status=ResponseStatus.SUBMITTED, then=Value(0)),
-            When(status=ResponseStatus.RETURNED, then=Value(1)),
-            When(status=ResponseStatus.DRAFT, then=Value(2)),
-            default=Value(3),
-            output_field=IntegerField(),
-        )
-        return self.alias(review_rank=rank).order_by(
-            "review_rank", F("submitted_at").asc(nulls_last=True), "territory__search_name"
-        )
-
-
 class Response(models.Model):
     """A territory's answer to a campaign (one per territory and campaign)."""
 
@@ -229,45 +181,17 @@ class Response(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
-    last_saved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dernier enregistrement par"),
-    )
+    last_saved_by = _acting_user(_("dernier enregistrement par"))
     # When the answers were last saved (`last_saved_by` saved them): a reviewer's
     # decision changes `updated_at`, never these.
     saved_at = models.DateTimeField(_("dernier enregistrement le"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("transmise le"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("transmise par"),
-    )
+    submitted_by = _acting_user(_("transmise par"))
     reviewer_notes = models.TextField(_("remarques de la relecture"), blank=True)
     returned_at = models.DateTimeField(_("renvoyée le"), null=True, blank=True)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("renvoyée par"),
-    )
+    returned_by = _acting_user(_("renvoyée par"))
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
-    validated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("validée par"),
-    )
+    validated_by = _acting_user(_("validée par"))
 
     history = HistoricalRecords()
 
@@ -321,12 +245,6 @@ class Response(models.Model):
         return self.status == ResponseStatus.DRAFT and self.campaign.is_open_on(date)
 
 
-class InvitationQuerySet(models.QuerySet):
-    def pending(self):
-        """Invitations neither accepted nor expired."""
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
-
-
 class Invitation(models.Model):
     """A single-use, expiring link inviting someone by e-mail to answer for territories.
 
@@ -339,14 +257,7 @@ class Invitation(models.Model):
     token_hash = models.CharField(_("empreinte du jeton"), max_length=64, unique=True)
     created_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expire le"))
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("invité par"),
-    )
+    invited_by = _acting_user(_("invité par"))
     accepted_at = models.DateTimeField(_("acceptée le"), null=True, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -371,13 +282,6 @@ class Invitation(models.Model):
     def is_usable(self) -> bool:
         """Whether the link may still be used (not accepted, not expired)."""
         return self.accepted_at is None and self.expires_at > timezone.now()
-
-
-class PromotionQuerySet(models.QuerySet):
-    def of_validated_responses(self, campaign):
-        """The promotions of `campaign`'s validated responses (only a validation promotes;
-        a validated response stays validated)."""
-        return self.filter(response__campaign=campaign, response__status=ResponseStatus.VALIDATED)
 
 
 class Promotion(models.Model):
@@ -464,14 +368,7 @@ class Reminder(models.Model):
     )
     recipients = models.TextField(_("destinataires"))
     sent_at = models.DateTimeField(_("envoyée le"), auto_now_add=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("envoyée par"),
-    )
+    sent_by = _acting_user(_("envoyée par"))
 
     class Meta:
         verbose_name = _("relance")

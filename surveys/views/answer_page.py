@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -18,13 +17,7 @@ from django.utils.translation import gettext as _
 
 from territories.models import Territory
 
-from ..answering.answers import (
-    MAX_ENTRIES,
-    answer_errors,
-    entry_id_of,
-    registry_slug_of,
-    usable_answers,
-)
+from ..answering.answers import answer_errors, usable_answers
 from ..answering.display import differences, error_links, progress, summary
 from ..answering.fields import build_step, other_categories
 from ..answering.form import (
@@ -35,8 +28,8 @@ from ..answering.form import (
 )
 from ..models import Campaign, Response
 from ..permissions import is_officer_of, is_reviewer
-from ..prefill import unprefilled_count
 from ..services.responses import known_territory_references, response_open
+from .entry_window import EntryWindow, is_windowed
 
 REVIEW_STEP = "verifier"
 # An entry's anchor ("entree-3") or one of its fields' ("q-cooperations-3-coop_title").
@@ -127,68 +120,6 @@ class AnswerPage:
         return f"{self.url}?{query}" + (f"#{anchor}" if anchor else "")
 
 
-def is_windowed(value) -> bool:
-    """Whether a repeatable section holds more entries than one page shows."""
-    return isinstance(value, list) and len(value) > settings.SURVEY_ENTRIES_PER_STEP
-
-
-@dataclass
-class EntryWindow:
-    """A long repeatable step, one entry per page: either the list of its entries
-    (`entry` None) or the page of one of them."""
-
-    entry: int | None
-    total: int
-    rows: list[dict]
-    ids_json: str
-    # Published records of the territory that a response cannot hold (beyond MAX_ENTRIES).
-    unprefilled: int = 0
-    limit: int = MAX_ENTRIES
-
-    @classmethod
-    def of(cls, page, section: Section, value: list, shown: int | None, errors) -> EntryWindow:
-        entry = shown if shown is not None and 0 <= shown < len(value) else None
-        rows = []
-        if entry is None:
-            failing = {path.split(".")[1] for path in errors if path.count(".") >= 2}
-            rows = [
-                {
-                    "number": index + 1,
-                    "title": section.entry_title(item),
-                    "prefilled": bool(registry_slug_of(item)),
-                    "has_errors": str(index) in failing,
-                    "url": page.step_url(section.code, fiche=index + 1),
-                }
-                for index, item in enumerate(value)
-            ]
-        ids = [] if entry is None else [entry_id_of(value[entry])]
-        return cls(
-            entry=entry,
-            total=len(value),
-            rows=rows,
-            ids_json=json.dumps(ids),
-            unprefilled=unprefilled_count(page.territory) if entry is None else 0,
-        )
-
-    @property
-    def shown(self) -> list[int]:
-        return [] if self.entry is None else [self.entry]
-
-    @property
-    def number(self) -> int | None:
-        return None if self.entry is None else self.entry + 1
-
-    @property
-    def previous_number(self) -> int | None:
-        return self.entry if self.entry else None
-
-    @property
-    def next_number(self) -> int | None:
-        if self.entry is None or self.entry + 1 >= self.total:
-            return None
-        return self.entry + 2
-
-
 class AnswerRendering:
     """The pages of the answer view, for a view with `self.request`."""
 
@@ -230,65 +161,31 @@ class AnswerRendering:
         if value is None:
             value = [] if section.repeatable else {}
         saved = saved if saved is not None else page.response
-        references = territory_references(page.response.questionnaire.questions, answers)
-        if conflict:
-            references |= territory_references(page.response.questionnaire.questions, saved.answers)
-        territories = territories_by_reference(references)
+        territories = _territories_named(page, answers, saved if conflict else None)
         window = (
             EntryWindow.of(page, section, value, shown_entry, errors)
             if is_windowed(value)
             else None
         )
         context = self.common_context(page, sections, answers)
-        codes = [code for code, _title in context["steps"]]
-        position = codes.index(section.code)
+        context.update(_step_navigation(page, section, context["steps"], window))
         context.update(
-            {
-                "step": section.code,
-                # The form posts to the step's own address, so that a step coming back
-                # with errors leaves that address in the address bar.
-                "form_action": (
-                    page.step_url(section.code, fiche=window.number)
-                    if window and window.number
-                    else page.step_url(section.code)
-                ),
-                "step_number": position + 1,
-                "step_title": section.title,
-                "previous_step": context["steps"][position - 1] if position else None,
-                "next_step": context["steps"][position + 1],
-                "form": build_step(
-                    section,
-                    value,
-                    errors=errors,
-                    territories=territories,
-                    search=search,
-                    shown=window.shown if window else None,
-                ),
-                "window": window,
-                "error_links": error_links(
-                    sections,
-                    errors,
-                    answers,
-                    step_url=page.step_url,
-                    current=section.code,
-                    current_entries=set(window.shown) if window else None,
-                ),
-                "other_categories": other_categories(),
-                "version": pending["version"] if pending else saved.version,
-                "base_json": (
-                    pending["base"] if pending else json.dumps(saved.answers.get(section.code))
-                ),
-                "unsaved": pending is not None,
-                "saved_answers": saved.answers,
-                "conflict": (
-                    differences(section, value, saved.answers.get(section.code), territories)
-                    if conflict
-                    else None
-                ),
-                "conflict_response": saved if conflict else None,
-                "api_url": reverse("response-detail", kwargs={"pk": page.response.pk}),
-                "territory_api_url": reverse("territory-list"),
-            }
+            _step_form(
+                page,
+                sections,
+                section,
+                answers,
+                value=value,
+                errors=errors,
+                territories=territories,
+                search=search,
+                window=window,
+            )
+        )
+        context.update(
+            _save_state(
+                page, section, value, territories, saved=saved, pending=pending, conflict=conflict
+            )
         )
         return render(self.request, "surveys/answer_step.html", context, status=status)
 
@@ -338,6 +235,90 @@ class AnswerRendering:
             )
             context["summary"] = summary(sections, answers, territories)
         return render(self.request, "surveys/answer_read_only.html", context)
+
+
+def _territories_named(page: AnswerPage, answers: dict, conflicting: Response | None) -> dict:
+    """The territories the answers name, and on a conflict those the stored answers name
+    too, in one query."""
+    questions = page.response.questionnaire.questions
+    references = territory_references(questions, answers)
+    if conflicting is not None:
+        references |= territory_references(questions, conflicting.answers)
+    return territories_by_reference(references)
+
+
+def _step_navigation(page: AnswerPage, section: Section, steps, window) -> dict:
+    """Where the step stands among the steps, and where its form posts."""
+    codes = [code for code, _title in steps]
+    position = codes.index(section.code)
+    return {
+        "step": section.code,
+        # The form posts to the step's own address, so that a step coming back with errors
+        # leaves that address in the address bar.
+        "form_action": (
+            page.step_url(section.code, fiche=window.number)
+            if window and window.number
+            else page.step_url(section.code)
+        ),
+        "step_number": position + 1,
+        "step_title": section.title,
+        "previous_step": steps[position - 1] if position else None,
+        "next_step": steps[position + 1],
+    }
+
+
+def _step_form(
+    page: AnswerPage,
+    sections: list[Section],
+    section: Section,
+    answers: dict,
+    *,
+    value,
+    errors: dict,
+    territories: dict,
+    search,
+    window: EntryWindow | None,
+) -> dict:
+    """The step's fields (on a windowed step, those of the entry shown), and the links to
+    the answers' problems: to a field on this page for this step, else to its step."""
+    shown = window.shown if window else None
+    return {
+        "form": build_step(
+            section, value, errors=errors, territories=territories, search=search, shown=shown
+        ),
+        "window": window,
+        "error_links": error_links(
+            sections,
+            errors,
+            answers,
+            step_url=page.step_url,
+            current=section.code,
+            current_entries=set(shown) if window else None,
+        ),
+        "other_categories": other_categories(),
+    }
+
+
+def _save_state(
+    page: AnswerPage, section: Section, value, territories, *, saved, pending, conflict
+):
+    """What the next save starts from: the stored version and this step's saved answers,
+    or those kept with answers typed before a sign-in (`pending`); after a conflict, what
+    differs from the stored response; and the addresses the page's script calls."""
+    return {
+        "version": pending["version"] if pending else saved.version,
+        "base_json": pending["base"] if pending else json.dumps(saved.answers.get(section.code)),
+        "unsaved": pending is not None,
+        "saved_answers": saved.answers,
+        "conflict": (
+            differences(section, value, saved.answers.get(section.code), territories)
+            if conflict
+            else None
+        ),
+        "conflict_response": saved if conflict else None,
+        "api_url": reverse("response-detail", kwargs={"pk": page.response.pk}),
+        "territory_api_url": reverse("territory-list"),
+    }
 
 
 def submission_errors(response: Response, section: Section | None = None) -> dict[str, list[str]]:

@@ -51,6 +51,11 @@ class MapItem:
     layer: int = 0
     point_only: bool = False
 
+    @property
+    def is_foreground(self) -> bool:
+        """Labelled or linked: what the map is about, drawn above the background."""
+        return bool(self.label or self.href)
+
 
 @dataclass(frozen=True)
 class SvgShape:
@@ -98,37 +103,18 @@ def build_map(
     lies there (otherwise the zone of the first one); labelled or linked items elsewhere
     (overseas) get insets, background items elsewhere are left out."""
     items = list(items)
-    measures = {
-        pk: ((west, south, east, north), (lon, lat))
-        for pk, west, south, east, north, lon, lat in TerritoryGeometry.objects.filter(
-            territory_id__in={item.territory_id for item in items}
-        ).values_list("territory_id", "west", "south", "east", "north", "point_lon", "point_lat")
-    }
+    measures = _measures(items)
     items = [item for item in items if item.territory_id in measures]
     if not items:
         return None
     zones = {
         item.territory_id: zone_of(measures[item.territory_id][0], item.label) for item in items
     }
-    # Zones come from what the map is about; background alone never opens an inset.
-    foreground = [item for item in items if item.label or item.href] or items
-    order = list(dict.fromkeys(zones[item.territory_id] for item in foreground))
-    main = MAINLAND if MAINLAND in order else order[0]
-    items = [item for item in items if zones[item.territory_id] in order]
-    frames = {}
-    main_box = union(measures[i.territory_id][0] for i in items if zones[i.territory_id] == main)
-    height = round(min(MAX_HEIGHT, max(MIN_HEIGHT, WIDTH * aspect_ratio(main_box))))
-    frames[main] = (main_box, Projection(main_box, x=0, y=0, width=WIDTH, height=height))
-    insets = []
-    for index, zone in enumerate(zone for zone in order if zone != main):
-        box = union(measures[i.territory_id][0] for i in items if zones[i.territory_id] == zone)
-        x = INSET_GAP + index * (INSET_WIDTH + INSET_GAP)
-        y = height - INSET_HEIGHT - INSET_GAP
-        insets.append(SvgInset(x, y, INSET_WIDTH, INSET_HEIGHT, str(zone.label)))
-        frames[zone] = (box, Projection(box, x=x, y=y, width=INSET_WIDTH, height=INSET_HEIGHT))
+    main, inset_zones = _main_and_inset_zones(items, zones)
+    items = [item for item in items if zones[item.territory_id] in (main, *inset_zones)]
+    height, frames, insets = _frames(items, zones, measures, main, inset_zones)
     levels = {zone: _level(box) for zone, (box, _) in frames.items()}
     outlines = _outlines(items, zones, levels)
-
     result = SvgMap(
         title=title,
         description=description,
@@ -138,35 +124,87 @@ def build_map(
         insets=insets,
         detail=levels[main],
     )
+    for item in _drawing_order(items, measures):
+        project = frames[zones[item.territory_id]][1]
+        shape = _shape(item, project, measures[item.territory_id], outlines)
+        (result.shapes if item.is_foreground else result.background).append(shape)
+    return result
+
+
+def _measures(items: list[MapItem]) -> dict[int, tuple[tuple, tuple[float, float]]]:
+    """Each item's bounding box and representative point, for those with a contour — one
+    query."""
+    return {
+        pk: ((west, south, east, north), (lon, lat))
+        for pk, west, south, east, north, lon, lat in TerritoryGeometry.objects.filter(
+            territory_id__in={item.territory_id for item in items}
+        ).values_list("territory_id", "west", "south", "east", "north", "point_lon", "point_lat")
+    }
+
+
+def _main_and_inset_zones(items: list[MapItem], zones: dict) -> tuple[object, list]:
+    """The zone of the main frame and those of the insets, from what the map is about (the
+    labelled or linked items: background alone never opens an inset): mainland France if
+    one lies there, else the zone of the first one."""
+    foreground = [item for item in items if item.is_foreground] or items
+    order = list(dict.fromkeys(zones[item.territory_id] for item in foreground))
+    main = MAINLAND if MAINLAND in order else order[0]
+    return main, [zone for zone in order if zone != main]
+
+
+def _frames(items, zones, measures, main, inset_zones) -> tuple[int, dict, list[SvgInset]]:
+    """The map's height (the main frame's shape, within bounds), each zone's box and
+    projection, and the insets, side by side along the bottom edge of the main frame."""
+
+    def box_of(zone):
+        return union(measures[i.territory_id][0] for i in items if zones[i.territory_id] == zone)
+
+    main_box = box_of(main)
+    height = round(min(MAX_HEIGHT, max(MIN_HEIGHT, WIDTH * aspect_ratio(main_box))))
+    frames = {main: (main_box, Projection(main_box, x=0, y=0, width=WIDTH, height=height))}
+    insets = []
+    for index, zone in enumerate(inset_zones):
+        box = box_of(zone)
+        x = INSET_GAP + index * (INSET_WIDTH + INSET_GAP)
+        y = height - INSET_HEIGHT - INSET_GAP
+        insets.append(SvgInset(x, y, INSET_WIDTH, INSET_HEIGHT, str(zone.label)))
+        frames[zone] = (box, Projection(box, x=x, y=y, width=INSET_WIDTH, height=INSET_HEIGHT))
+    return height, frames, insets
+
+
+def _drawing_order(items: list[MapItem], measures: dict) -> list[MapItem]:
+    """Background first, in the given order; then the labelled or linked items by layer,
+    the largest first, so that a région never hides the EPCI inside it."""
 
     def size(item):
         west, south, east, north = measures[item.territory_id][0]
         return (east - west) * (north - south)
 
-    drawn = [i for i in items if not (i.label or i.href)]
-    drawn += sorted((i for i in items if i.label or i.href), key=lambda i: (i.layer, -size(i)))
-    for item in drawn:
-        project = frames[zones[item.territory_id]][1]
-        box, point = measures[item.territory_id]
-        d = "" if item.point_only else path_data(json.loads(outlines[item.territory_id]), project)
-        marker = None
-        foreground = bool(item.label or item.href)
-        if (item.marker or foreground) and not d:  # too small to draw: a dot stands for it
+    drawn = [i for i in items if not i.is_foreground]
+    drawn += sorted((i for i in items if i.is_foreground), key=lambda i: (i.layer, -size(i)))
+    return drawn
+
+
+def _shape(item: MapItem, project: Projection, measure, outlines: dict[int, str]) -> SvgShape:
+    """An item's path in its frame, with a dot at its representative point when it asks
+    for one and is too small to see, or is labelled or linked and too small to draw."""
+    box, point = measure
+    d = "" if item.point_only else path_data(json.loads(outlines[item.territory_id]), project)
+    marker = None
+    if (item.marker or item.is_foreground) and not d:  # too small to draw: a dot stands for it
+        marker = _rounded(project(*point))
+    elif item.marker:
+        (x1, y1), (x2, y2) = project(box[0], box[1]), project(box[2], box[3])
+        if max(abs(x2 - x1), abs(y2 - y1)) < MARKER_BELOW_PX:
             marker = _rounded(project(*point))
-        elif item.marker:
-            (x1, y1), (x2, y2) = project(box[0], box[1]), project(box[2], box[3])
-            if max(abs(x2 - x1), abs(y2 - y1)) < MARKER_BELOW_PX:
-                marker = _rounded(project(*point))
-        shape = SvgShape(
-            d=d,
-            css=item.css,
-            label=item.label,
-            href=item.href,
-            marker=marker,
-            territory_id=item.territory_id,
-        )
-        (result.shapes if foreground else result.background).append(shape)
-    return result
+    return SvgShape(
+        d=d,
+        css=item.css,
+        label=item.label,
+        href=item.href,
+        marker=marker,
+        territory_id=item.territory_id,
+    )
 
 
 def boxes(territory_ids) -> dict[int, tuple[float, float, float, float]]:

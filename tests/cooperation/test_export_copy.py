@@ -177,16 +177,3 @@ def test_progress_counts_records_not_lines(tricky, admin_user):
     export.write(io.BytesIO(), check_size=None, progress=counted.append)
 
     assert sum(counted) == 3  # a record spans several lines, the header is not a record
-
-
-def test_line_ends_become_crlf_outside_quotes_only_whatever_the_blocks(monkeypatch):
-    monkeypatch.setattr(export_copy, "_BLOCK", 1)  # convert after every write
-    text = b'h1,h2\n"a\nb",""""\n"x""\n""y",z\n'
-    output, counted = io.BytesIO(), []
-    sink = export_copy._CrlfRecords(output, counted.append)
-    for byte in text:
-        sink.write(bytes([byte]))
-    sink.flush()
-
-    assert output.getvalue() == b'h1,h2\r\n"a\nb",""""\r\n"x""\n""y",z\r\n'
-    assert sum(counted) == 2
