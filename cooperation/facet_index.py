@@ -222,6 +222,17 @@ class FacetIndex:
             for value, label, records in self.options[name]
         ]
 
+    def having(self, name: str, values: Iterable[str]) -> int | None:
+        """The records having any of `values` for facet `name` (as its filter keeps them),
+        or None if one of the values is not in the index (newer than it)."""
+        known = {value: records for value, _label, records in self.options[name]}
+        union = 0
+        for value in values:
+            if value not in known:
+                return None
+            union |= known[value]
+        return union
+
     def is_current(self, version: int) -> bool:
         return self.version == version and time.monotonic() - self.built_at < TIMEOUT
 

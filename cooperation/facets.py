@@ -6,9 +6,10 @@ once that value is ticked too: the current selection *minus that facet's own fil
 narrow (AND). Each selection reuses the filters of the shared `CooperationFilterSet`,
 never a second reading of the query string.
 
-The counts are intersections with this process's facet index (`cooperation.facet_index`):
-one query for the primary keys of the selection, plus one per active facet filter (the
-selection without it), whatever the number of records and of facets.
+The counts are intersections of sets of records from this process's facet index
+(`cooperation.facet_index`): at most one query per request (the primary keys of the
+records the filters other than the facets' keep — search, years…), whatever the number of
+records, facets and ticked values.
 """
 
 from collections.abc import Mapping
@@ -96,19 +97,53 @@ def facets_for(filterset: CooperationFilterSet) -> dict[str, Facet]:
 
 def _counts(filterset: CooperationFilterSet, active: set[str], index: FacetIndex) -> dict:
     """{facet: [(value, label, count)]}: each facet's values intersected with the
-    selection minus that facet's own filter — the scope's records if no other filter is
-    active, else one query for their primary keys."""
+    selection minus that facet's own filter.
+
+    The records a facet filter keeps are those of its ticked values in the index (their
+    union); those the other filters keep (search, years…), the scope's if none is active,
+    else one query for their primary keys. Each selection is then an intersection."""
+    ticked = {name: index.having(name, _ticked(filterset, name)) for name in active & set(FACETS)}
+    if None in ticked.values():  # a value newer than the index: every selection by SQL
+        return _counts_by_sql(filterset, active, index)
+    others = active - set(ticked)
+    base = (
+        selected_ids(_selection(filterset, others)) if others else index.scope(filterset.queryset)
+    )
 
     def selection(excluded: str | None) -> int:
-        if not active - {excluded}:
-            return index.scope(filterset.queryset)
-        return selected_ids(_selection_without(filterset, excluded))
+        records = base
+        for name, having in ticked.items():
+            if name != excluded:
+                records &= having
+        return records
+
+    everything = selection(None)
+    return {
+        name: index.counts(name, selection(name) if name in ticked else everything)
+        for name in FACETS
+    }
+
+
+def _counts_by_sql(filterset: CooperationFilterSet, active: set[str], index: FacetIndex) -> dict:
+    """As `_counts`, each selection read by one query: the selection, then the selection
+    without each active facet filter."""
+
+    def selection(excluded: str | None) -> int:
+        return selected_ids(_selection(filterset, active - {excluded}))
 
     everything = selection(None)
     return {
         name: index.counts(name, selection(name) if name in active else everything)
         for name in FACETS
     }
+
+
+def _ticked(filterset: CooperationFilterSet, name: str) -> list[str]:
+    """The valid values of facet filter `name`, as the index names them (a territory or a
+    theme by the field the filter reads in the query string: its code)."""
+    field = filterset.filters[name].extra.get("to_field_name")
+    values = filterset.form.cleaned_data[name]
+    return [str(getattr(value, field) if field else value) for value in values]
 
 
 # The counts of the unfiltered registry (the first page everybody opens) are also kept in
@@ -140,11 +175,11 @@ def _unfiltered_key(filterset: CooperationFilterSet) -> str | None:
     return f"registry-facets:{registry_version()}:{get_language()}:{digest}"
 
 
-def _selection_without(filterset: CooperationFilterSet, excluded: str | None) -> QuerySet:
-    """Primary keys of the records matching every valid filter but `excluded`."""
+def _selection(filterset: CooperationFilterSet, names: set[str]) -> QuerySet:
+    """Primary keys of the records of the scope matching the valid filters `names`."""
     queryset = filterset.queryset.all().prefetch_related(None)
     for name, value in filterset.form.cleaned_data.items():
-        if name not in (excluded, "ordering"):
+        if name in names:
             queryset = filterset.filters[name].filter(queryset, value)
     return queryset.order_by().values("pk")
 

@@ -105,9 +105,16 @@ def test_facet_counts_take_a_fixed_number_of_queries_whatever_the_number_of_reco
     facet_index_clear()
     with django_assert_max_num_queries(len(FACETS) + 3):
         facet_index()
-    # A request: the selection's primary keys, then the selection without each of its
-    # four facet filters, plus the validation of the métropole, région and theme codes.
-    with django_assert_max_num_queries(1 + 4 + 3):
+    # A request: the records of the scope (once per index), nothing for the four facet
+    # filters (their records are in the index), and the validation of the métropole,
+    # région and theme codes.
+    with django_assert_max_num_queries(1 + 3):
         facets = facet_counts(data, Cooperation.objects.visible_to(None))
+    # Another filter (the search): one query for the records it keeps.
+    with django_assert_max_num_queries(1 + 3):
+        searched = facet_counts(
+            QueryDict(data.urlencode() + "&q=cooperation"), Cooperation.objects.all()
+        )
 
     assert {o.value: o.count for o in facets["theme"].visible_options} == {"mobility": count}
+    assert {o.value: o.count for o in searched["theme"].visible_options} == {"mobility": count}

@@ -18,9 +18,9 @@ NBSP = "\u00a0"
 
 # Queries per page, whatever the number of records: the count and the page, three
 # prefetches (themes, partners with their territory, sources), the validation of the
-# métropole, région and theme codes, and for the facet counts the selection's primary
-# keys plus the selection without each active facet filter (3 in the test below).
-LIST_QUERY_BUDGET = 12
+# métropole, région and theme codes, and for the facet counts at most one (the records of
+# the scope, or those the filters other than the facets keep).
+LIST_QUERY_BUDGET = 9
 # Once per registry version and process, the facet index: one query per facet (9) and the
 # lists of métropoles, themes and régions.
 FACET_INDEX_QUERIES = 12
