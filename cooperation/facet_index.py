@@ -2,17 +2,19 @@
 records having that value, so that a facet count is an intersection, not a query.
 
 Each set is a Python `int` used as a bitset (bit i set = record i has the value). The
-index is built from one query per facet returning (value, record id) pairs over the whole
-registry — each facet's definition lives here, once (`PAIRS`), with the same joins as the
-filter it counts for (`cooperation.filters`) — and kept in this process's memory under
-the registry's version (`cooperation.cache_version`): every write to what it counts moves
-the version on, and the next request builds the index afresh; `TIMEOUT` is the safety net
-for writes that send no signal. Only the current version is kept.
+index is built from one query per table over the whole registry (`SOURCES`: records,
+partners, theme links, partners' régions), each of its columns one facet's definition,
+written once, with the same joins as the filter it stands for (`cooperation.filters`).
+It is kept in this process's memory under the registry's version
+(`cooperation.cache_version`): every write to what it counts moves the version on, and
+the next request builds the index afresh; `TIMEOUT` is the safety net for writes that
+send no signal. Only the current version is kept.
 
-The index holds every record, published or not: a count is always the intersection with
-a selection that comes from the visibility scope (`Cooperation.objects.visible_to`), so
-one index serves visitors and staff alike; each scope's own set of records (the unfiltered
-selection) is added to it on first use.
+A facet filter's records are the union of its ticked values' sets; the page's selections
+(each minus one facet's own filter) are intersections of those with the records the other
+filters keep (search, years…: one query), or with the visibility scope's
+(`Cooperation.objects.visible_to`, one query per scope, kept in the index). The index
+itself holds every record, published or not: one index serves visitors and staff alike.
 """
 
 import hashlib
@@ -23,7 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models import Case, CharField, QuerySet, Value, When
 
 from territories.models import Containment, Territory, TerritoryCategory, TerritoryKind
 
@@ -77,37 +79,33 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _record_field(name: str) -> Callable[[], QuerySet]:
-    return lambda: Cooperation.objects.order_by().values_list(name, "pk")
+def _records() -> QuerySet:
+    """Each record's form (`instrument`) and status (`status`)."""
+    return Cooperation.objects.order_by().values_list("pk", "instrument", "status")
 
 
-def _partner_field(expression) -> Callable[[], QuerySet]:
-    """Records with at least one partner having each value of `expression`."""
-    return lambda: (
-        Partnership.objects.order_by()
-        .annotate(facet_key=expression)
-        .exclude(facet_key=None)
-        .values_list("facet_key", "cooperation_id")
-        .distinct()
-    )
-
-
-def _metropolises() -> QuerySet:
-    """Records in which each métropole is a partner (as the `metropolis` filter reads it)."""
+def _partners() -> QuerySet:
+    """Each partner of each record, with, as the filters read them: its territory (the
+    `metropolis` filter: a métropole partner — the métropoles are the facet's options),
+    the territory's kind and category (`partner_kind`, `partner_category`), its relation
+    to the métropole (`relation`) and its distance band (`distance`). A record counts for
+    a value if at least one of its partners has it."""
     return (
         Partnership.objects.order_by()
-        .filter(territory__in=Territory.objects.metropolises())
-        .values_list("territory_id", "cooperation_id")
+        .annotate(band=_distance_band())
+        .values_list(
+            "cooperation_id",
+            "territory_id",
+            "territory__kind",
+            "territory__category",
+            "relation",
+            "band",
+        )
     )
-
-
-def _themes() -> QuerySet:
-    """Records with each theme (the link table holds each pair once)."""
-    return Cooperation.themes.through.objects.order_by().values_list("theme_id", "cooperation_id")
 
 
 def _distance_band():
-    """Each partner's distance band, as the `distance` filter reads them (they do not
+    """A partner's distance band, as the `distance` filter reads them (they do not
     overlap; no distance, no band)."""
     return Case(
         *(When(distance_condition(value), then=Value(value)) for value in DistanceBand.values),
@@ -116,10 +114,15 @@ def _distance_band():
     )
 
 
+def _themes() -> QuerySet:
+    """Each record's themes (`theme`; the link table holds each pair once)."""
+    return Cooperation.themes.through.objects.order_by().values_list("cooperation_id", "theme_id")
+
+
 def _regions() -> tuple[str, tuple]:
-    """Records with a partner that is, or lies in, each région (as the `region` filter):
-    each partner with its own row if it is a région, else the région containing it (outer
-    join on the containments whose container is a région). Joins only."""
+    """The régions of each record's partners (`region`): a partner that is, or lies in, a
+    région — its own row if it is one, else the région containing it (outer join on the
+    containments whose container is a région). Joins only."""
     partnership, territory, containment = (
         _table(Partnership),
         _table(Territory),
@@ -127,8 +130,8 @@ def _regions() -> tuple[str, tuple]:
     )
     region = TerritoryKind.REGION.value
     sql = (
-        "SELECT DISTINCT CASE WHEN t.kind = %s THEN t.id ELSE c.container_id END AS facet_key, "
-        "p.cooperation_id "
+        "SELECT DISTINCT p.cooperation_id, "
+        "CASE WHEN t.kind = %s THEN t.id ELSE c.container_id END AS facet_key "
         f"FROM {partnership} p JOIN {territory} t ON t.id = p.territory_id "
         f"LEFT JOIN ({containment} c JOIN {territory} r ON r.id = c.container_id AND r.kind = %s) "
         "ON c.content_id = p.territory_id AND t.kind <> %s "
@@ -137,21 +140,25 @@ def _regions() -> tuple[str, tuple]:
     return sql, (region, region, region, region)
 
 
-# facet -> its (value, record id) pairs: a queryset, or raw SQL with its parameters.
-PAIRS: dict[str, Callable[[], QuerySet | tuple[str, tuple]]] = {
-    "metropolis": _metropolises,
-    "theme": _themes,
-    "instrument": _record_field("instrument"),
-    "status": _record_field("status"),
-    "partner_kind": _partner_field(F("territory__kind")),
-    "partner_category": _partner_field(F("territory__category")),
-    "relation": _partner_field(F("relation")),
-    "distance": _partner_field(_distance_band()),
-    "region": _regions,
-}
+@dataclass(frozen=True)
+class Source:
+    """One query over the whole registry: rows of a record id, then one column per facet
+    of `facets` (the key of a value of that facet the record has, or NULL)."""
+
+    facets: tuple[str, ...]
+    query: Callable[[], QuerySet | tuple[str, tuple]]  # a queryset, or SQL and parameters
 
 
-# What each facet offers, in the page's order: (key in the pairs, value, label) ------------
+# What each facet counts, written once: one scan per table for all the facets it holds.
+SOURCES = (
+    Source(("instrument", "status"), _records),
+    Source(("metropolis", "partner_kind", "partner_category", "relation", "distance"), _partners),
+    Source(("theme",), _themes),
+    Source(("region",), _regions),
+)
+
+
+# What each facet offers, in the page's order: (key in its column, value, label) ----------
 
 
 def _territories(territories: QuerySet) -> list[tuple]:
@@ -237,25 +244,36 @@ class FacetIndex:
         return self.version == version and time.monotonic() - self.built_at < TIMEOUT
 
 
-def _pairs(name: str) -> list[tuple]:
-    pairs = PAIRS[name]()
-    if isinstance(pairs, QuerySet):
-        return _rows(*_sql(pairs), using=pairs.db)
-    return _rows(*pairs)
+def _rows_of(source: Source) -> list[tuple]:
+    query = source.query()
+    if isinstance(query, QuerySet):
+        return _rows(*_sql(query), using=query.db)
+    return _rows(*query)
+
+
+def _by_value(rows: list[tuple], column: int) -> dict:
+    """{key in `column`: [record id]} (NULLs left out)."""
+    records = defaultdict(list)
+    for row in rows:
+        key = row[column]
+        if key is not None:
+            records[key].append(row[0])
+    return records
 
 
 def facet_index_build(version: int) -> FacetIndex:
-    """One query per facet (its pairs) and one per reference list (métropoles, themes,
+    """One query per source (`SOURCES`) and one per reference list (métropoles, themes,
     régions)."""
     began = time.perf_counter()
     options = {}
-    for name in PAIRS:
-        records = defaultdict(list)
-        for key, record in _pairs(name):
-            records[key].append(record)
-        options[name] = [
-            (value, label, bitset(records.get(key, ()))) for key, value, label in OPTIONS[name]()
-        ]
+    for source in SOURCES:
+        rows = _rows_of(source)
+        for column, name in enumerate(source.facets, start=1):
+            records = _by_value(rows, column)
+            options[name] = [
+                (value, label, bitset(records.get(key, ())))
+                for key, value, label in OPTIONS[name]()
+            ]
     return FacetIndex(
         version=version,
         built_at=time.monotonic(),

@@ -4,7 +4,7 @@ with the shared FilterSet, and a fixed number of queries."""
 import pytest
 from django.http import QueryDict
 
-from cooperation.facet_index import facet_index, facet_index_clear
+from cooperation.facet_index import SOURCES, facet_index, facet_index_clear
 from cooperation.facets import FACETS, facet_counts
 from cooperation.filters import CooperationFilterSet
 from cooperation.models import Cooperation
@@ -100,10 +100,11 @@ def test_facet_counts_take_a_fixed_number_of_queries_whatever_the_number_of_reco
     many_cooperations(count)
     data = QueryDict("metropolis=242900314&region=53&theme=mobility&status=active")
 
-    # The index, once per registry version and process: one query per facet (its pairs)
-    # and the lists of métropoles, themes and régions.
+    # The index, once per registry version and process: one query per table it reads
+    # (records, partners, theme links, partners' régions) and the lists of métropoles,
+    # themes and régions.
     facet_index_clear()
-    with django_assert_max_num_queries(len(FACETS) + 3):
+    with django_assert_max_num_queries(len(SOURCES) + 3):
         facet_index()
     # A request: the records of the scope (once per index), nothing for the four facet
     # filters (their records are in the index), and the validation of the métropole,

@@ -40,8 +40,8 @@ S, L, C = "epci:244200770", "department:42", "foreign:IE-CORK"
 N, R = "epci:244400404", "epci:244400000"
 QUERY_BUDGET = 20
 # Once per registry version and process, the facet index of the page's facets: one query
-# per facet (9) and the lists of métropoles, themes and régions.
-FACET_INDEX_QUERIES = 12
+# per table it reads (4) and the lists of métropoles, themes and régions.
+FACET_INDEX_QUERIES = 7
 
 
 def export_url(fmt: str) -> str:
