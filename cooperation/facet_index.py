@@ -20,8 +20,7 @@ itself holds every record, published or not: one index serves visitors and staff
 import hashlib
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -244,35 +243,48 @@ class FacetIndex:
         return self.version == version and time.monotonic() - self.built_at < TIMEOUT
 
 
-def _rows_of(source: Source) -> list[tuple]:
+CHUNK = 10_000  # rows fetched at a time while building: never the whole table in Python
+
+
+def _stream(source: Source) -> Iterator[tuple]:
     query = source.query()
     if isinstance(query, QuerySet):
-        return _rows(*_sql(query), using=query.db)
-    return _rows(*query)
+        (sql, params), using = _sql(query), query.db
+    else:
+        (sql, params), using = query, DEFAULT_DB_ALIAS
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield from rows
 
 
-def _by_value(rows: list[tuple], column: int) -> dict:
-    """{key in `column`: [record id]} (NULLs left out)."""
-    records = defaultdict(list)
-    for row in rows:
-        key = row[column]
-        if key is not None:
-            records[key].append(row[0])
-    return records
+def _fill(source: Source, buffers: list[dict]) -> None:
+    """Set each row's record in the bit buffer of each column's key, for the keys of
+    `buffers` (one {key: bytearray} per column, the facet's options; NULLs and other
+    keys, e.g. partners that are not métropoles, left out)."""
+    for record, *keys in _stream(source):
+        byte, bit = record >> 3, 1 << (record & 7)
+        for column, key in zip(buffers, keys, strict=True):
+            buffer = column.get(key)
+            if buffer is not None:
+                if byte >= len(buffer):  # grown geometrically: ids come in any order
+                    buffer.extend(bytes(max(byte + 1 - len(buffer), len(buffer))))
+                buffer[byte] |= bit
 
 
 def facet_index_build(version: int) -> FacetIndex:
-    """One query per source (`SOURCES`) and one per reference list (métropoles, themes,
-    régions)."""
+    """One query per source (`SOURCES`), read in chunks, and one per reference list
+    (métropoles, themes, régions)."""
     began = time.perf_counter()
     options = {}
     for source in SOURCES:
-        rows = _rows_of(source)
-        for column, name in enumerate(source.facets, start=1):
-            records = _by_value(rows, column)
+        offered = {name: OPTIONS[name]() for name in source.facets}
+        buffers = [{key: bytearray() for key, _v, _l in offered[name]} for name in source.facets]
+        _fill(source, buffers)
+        for name, column in zip(source.facets, buffers, strict=True):
             options[name] = [
-                (value, label, bitset(records.get(key, ())))
-                for key, value, label in OPTIONS[name]()
+                (value, label, int.from_bytes(column[key], "little"))
+                for key, value, label in offered[name]
             ]
     return FacetIndex(
         version=version,
