@@ -246,7 +246,7 @@ class FacetIndex:
 CHUNK = 10_000  # rows fetched at a time while building: never the whole table in Python
 
 
-def _stream(source: Source) -> Iterator[tuple]:
+def _chunks(source: Source) -> Iterator[list[tuple]]:
     query = source.query()
     if isinstance(query, QuerySet):
         (sql, params), using = _sql(query), query.db
@@ -255,21 +255,25 @@ def _stream(source: Source) -> Iterator[tuple]:
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
-            yield from rows
+            yield rows
 
 
 def _fill(source: Source, buffers: list[dict]) -> None:
     """Set each row's record in the bit buffer of each column's key, for the keys of
     `buffers` (one {key: bytearray} per column, the facet's options; NULLs and other
     keys, e.g. partners that are not métropoles, left out)."""
-    for record, *keys in _stream(source):
-        byte, bit = record >> 3, 1 << (record & 7)
-        for column, key in zip(buffers, keys, strict=True):
-            buffer = column.get(key)
-            if buffer is not None:
-                if byte >= len(buffer):  # grown geometrically: ids come in any order
-                    buffer.extend(bytes(max(byte + 1 - len(buffer), len(buffer))))
-                buffer[byte] |= bit
+    for rows in _chunks(source):
+        for position, column in enumerate(buffers, start=1):
+            for row in rows:
+                buffer = column.get(row[position])
+                if buffer is None:
+                    continue
+                record = row[0]
+                try:
+                    buffer[record >> 3] |= 1 << (record & 7)
+                except IndexError:  # grown geometrically: ids come in any order
+                    buffer.extend(bytes(max((record >> 3) + 1 - len(buffer), len(buffer))))
+                    buffer[record >> 3] |= 1 << (record & 7)
 
 
 def facet_index_build(version: int) -> FacetIndex:
