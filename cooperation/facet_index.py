@@ -71,7 +71,7 @@ def _rows(sql: str, params, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
         return cursor.fetchall()
 
 
-# What each facet counts: (value, record id) pairs over the whole registry ------------------
+# What each facet counts: one query per table over the whole registry ---------------------
 
 
 def _table(model) -> str:
