@@ -6,7 +6,14 @@ its containment, a reference-data or contour import (which rewrite partners in b
 without save signals), a validated survey response — moves the version on, so the next
 request computes afresh and older entries simply expire. The version lives in the shared
 cache (`CACHE_URL`), so every process and machine sees the same one.
+
+A version that is not in the cache (first use, cache flushed, key evicted) starts again
+from a random value, never from the same one: a figure kept in a process's own memory
+under an older version (the facet index, `cooperation.facet_index`) is then never taken
+for the current one after the shared cache was emptied.
 """
+
+import secrets
 
 from django.core.cache import cache
 from django.db import transaction
@@ -15,11 +22,18 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 VERSION_KEY = "cooperation:registry-version"
 
 
+def _fresh() -> int:
+    # 48 bits: room to be incremented in every cache backend (memcached's 64-bit unsigned,
+    # Redis's signed 64-bit integers).
+    return secrets.randbits(48)
+
+
 def registry_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        fresh = _fresh()
+        cache.add(VERSION_KEY, fresh, timeout=None)
+        version = cache.get(VERSION_KEY, fresh)
     return version
 
 
@@ -27,7 +41,7 @@ def _bump() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not set yet (or evicted): any new value invalidates
-        cache.add(VERSION_KEY, 2, timeout=None)
+        cache.add(VERSION_KEY, _fresh(), timeout=None)
 
 
 def registry_changed(*args, **kwargs) -> None:

@@ -3,25 +3,25 @@
 For each facet, the count next to a value is the number of records the page would list
 once that value is ticked too: the current selection *minus that facet's own filter*
 (standard drill-down), so that values of one facet add up (OR) while the other facets
-narrow (AND). Each count reuses the filters of the shared `CooperationFilterSet`, never a
-second reading of the query string, and each facet is one aggregate query, whatever the
-number of records.
+narrow (AND). Each selection reuses the filters of the shared `CooperationFilterSet`,
+never a second reading of the query string.
+
+The counts are intersections of sets of records from this process's facet index
+(`cooperation.facet_index`): at most one query per request (the primary keys of the
+records the filters other than the facets' keep — search, years…), whatever the number of
+records, facets and ticked values.
 """
 
-import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 
-from territories.models import Containment, Territory, TerritoryCategory, TerritoryKind
-
 from .cache_version import registry_version
-from .filters import CooperationFilterSet, DistanceBand, distance_condition
-from .models import Cooperation, CooperationStatus, Instrument, PartnerRelation, Partnership, Theme
+from .facet_index import FacetIndex, facet_index, scope_digest, selected_ids
+from .filters import CooperationFilterSet
 
 # In the order the page shows them.
 FACETS = (
@@ -74,52 +74,112 @@ def facets_for(filterset: CooperationFilterSet) -> dict[str, Facet]:
     """Count every facet's values for an already bound FilterSet (its validation is
     reused). An invalid filter is left out of the counts of the others."""
     filterset.is_valid()
-    cached = _unfiltered_key(filterset)
+    active = _active_filters(filterset)
+    cached = None if active else _unfiltered_key(filterset)
     counts = cache.get(cached) if cached else None
     if counts is None:
-        counts = {name: _COUNTERS[name](_selection_without(filterset, name)) for name in FACETS}
+        counts = _counts(filterset, active, facet_index())
         if cached:
             cache.set(cached, counts, UNFILTERED_TIMEOUT)
     facets = {}
     for name in FACETS:
-        counted = counts[name]
         selected = _raw_values(filterset, name)
         facets[name] = Facet(
             name=name,
             label=filterset.filters[name].label,
             options=[
-                FacetOption(value=value, label=str(label), count=count, selected=value in selected)
-                for value, label, count in counted
+                FacetOption(value=value, label=label, count=count, selected=value in selected)
+                for value, label, count in counts[name]
             ],
         )
     return facets
 
 
-# The counts of the unfiltered registry (the first page everybody opens) are kept in the
-# cache under the registry's version (`cooperation.cache_version`), which every write to
-# what they count moves on, so that no count is stale after a save; the timeout is a
-# safety net for writes that send no signal (bulk updates outside the services).
+def _counts(filterset: CooperationFilterSet, active: set[str], index: FacetIndex) -> dict:
+    """{facet: [(value, label, count)]}: each facet's values intersected with the
+    selection minus that facet's own filter.
+
+    The records a facet filter keeps are those of its ticked values in the index (their
+    union); those the other filters keep (search, years…), the scope's if none is active,
+    else one query for their primary keys. Each selection is then an intersection."""
+    ticked = {name: index.having(name, _ticked(filterset, name)) for name in active & set(FACETS)}
+    if None in ticked.values():  # a value newer than the index: every selection by SQL
+        return _counts_by_sql(filterset, active, index)
+    others = active - set(ticked)
+    base = (
+        selected_ids(_selection(filterset, others)) if others else index.scope(filterset.queryset)
+    )
+
+    def selection(excluded: str | None) -> int:
+        records = base
+        for name, having in ticked.items():
+            if name != excluded:
+                records &= having
+        return records
+
+    everything = selection(None)
+    return {
+        name: index.counts(name, selection(name) if name in ticked else everything)
+        for name in FACETS
+    }
+
+
+def _counts_by_sql(filterset: CooperationFilterSet, active: set[str], index: FacetIndex) -> dict:
+    """As `_counts`, each selection read by one query: the selection, then the selection
+    without each active facet filter."""
+
+    def selection(excluded: str | None) -> int:
+        return selected_ids(_selection(filterset, active - {excluded}))
+
+    everything = selection(None)
+    return {
+        name: index.counts(name, selection(name) if name in active else everything)
+        for name in FACETS
+    }
+
+
+def _ticked(filterset: CooperationFilterSet, name: str) -> list[str]:
+    """The valid values of facet filter `name`, as the index names them (a territory or a
+    theme by the field the filter reads in the query string: its code)."""
+    field = filterset.filters[name].extra.get("to_field_name")
+    values = filterset.form.cleaned_data[name]
+    return [str(getattr(value, field) if field else value) for value in values]
+
+
+# The counts of the unfiltered registry (the first page everybody opens) are also kept in
+# the shared cache under the registry's version (`cooperation.cache_version`), which every
+# write to what they count moves on, so that no count is stale after a save, and no
+# process needs its index for that page; the timeout is a safety net for writes that send
+# no signal (bulk updates outside the services).
 UNFILTERED_TIMEOUT = 600
 
 
+def _active_filters(filterset: CooperationFilterSet) -> set[str]:
+    """The valid filters that narrow the selection (an invalid one is left out; so is the
+    ordering). `false` is a value (e.g. `has_funding=false`), an empty list is none."""
+    active = set()
+    for name, value in (filterset.form.cleaned_data or {}).items():
+        empty = len(value) == 0 if isinstance(value, list | tuple | set | QuerySet) else False
+        if name != "ordering" and value is not None and value != "" and not empty:
+            active.add(name)
+    return active
+
+
 def _unfiltered_key(filterset: CooperationFilterSet) -> str | None:
-    """The cache key of this scope's unfiltered counts, or None if a filter is active (or
-    invalid: its counts leave it out, they are not those of the unfiltered registry)."""
-    data = filterset.form.cleaned_data if filterset.form.is_valid() else None
-    if data is None or any(value for name, value in data.items() if name != "ordering"):
+    """The cache key of this scope's unfiltered counts, or None if a filter is invalid
+    (its counts leave it out, they are not those of the unfiltered registry)."""
+    if not filterset.form.is_valid():
         return None
-    version = registry_version()
     # The scope (public, staff) is the queryset's own SQL; labels follow the language.
-    scope = str(filterset.queryset.order_by().values("pk").query)
-    digest = hashlib.sha256(scope.encode()).hexdigest()[:16]
-    return f"registry-facets:{version}:{get_language()}:{digest}"
+    digest = scope_digest(filterset.queryset)
+    return f"registry-facets:{registry_version()}:{get_language()}:{digest}"
 
 
-def _selection_without(filterset: CooperationFilterSet, excluded: str) -> QuerySet:
-    """Primary keys of the records matching every valid filter but `excluded`."""
+def _selection(filterset: CooperationFilterSet, names: set[str]) -> QuerySet:
+    """Primary keys of the records of the scope matching the valid filters `names`."""
     queryset = filterset.queryset.all().prefetch_related(None)
     for name, value in filterset.form.cleaned_data.items():
-        if name not in (excluded, "ordering"):
+        if name in names:
             queryset = filterset.filters[name].filter(queryset, value)
     return queryset.order_by().values("pk")
 
@@ -129,182 +189,3 @@ def _raw_values(filterset: CooperationFilterSet, name: str) -> set[str]:
     if value in (None, ""):
         return set()
     return {str(item) for item in ([value] if isinstance(value, str) else value)}
-
-
-Counted = list[tuple[str, str, int]]  # (value, label, count)
-
-
-def _record_field(field: str, choices) -> Callable[[QuerySet], Counted]:
-    def count(selection: QuerySet) -> Counted:
-        counts = dict(
-            Cooperation.objects.filter(pk__in=selection)
-            .order_by()
-            .values_list(field)
-            .annotate(count=Count("pk"))
-        )
-        return [(value, label, counts.get(value, 0)) for value, label in choices]
-
-    return count
-
-
-def _sql(queryset: QuerySet) -> tuple[str, tuple]:
-    return queryset.query.get_compiler(using=queryset.db).as_sql()
-
-
-def _rows(sql: str, params, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _count_pairs(pairs: QuerySet) -> dict:
-    """`pairs`: a queryset of Partnership annotated with `facet_key` (a value) and
-    restricted to the selection. Returns {value: number of records with at least one
-    partner having it}: the distinct (value, record) pairs, then one row per value — two
-    hash aggregates rather than a sorting COUNT(DISTINCT) per value."""
-    inner, params = _sql(
-        pairs.exclude(facet_key=None).values_list("facet_key", "cooperation_id").distinct()
-    )
-    return dict(
-        _rows(
-            f"SELECT facet_key, COUNT(*) FROM ({inner}) AS pairs GROUP BY facet_key",
-            params,
-            pairs.db,
-        )
-    )
-
-
-def _partners_of(selection: QuerySet) -> QuerySet:
-    # `cooperation_id IN (selection)` in a WHERE clause: a semi-join, never a SubPlan.
-    return Partnership.objects.filter(cooperation__in=selection).order_by()
-
-
-def _partner_field(field: str, choices) -> Callable[[QuerySet], Counted]:
-    """Records with at least one partner having each value of `field`."""
-
-    def count(selection: QuerySet) -> Counted:
-        counts = _count_pairs(_partners_of(selection).annotate(facet_key=F(field)))
-        return [(value, label, counts.get(value, 0)) for value, label in choices]
-
-    return count
-
-
-def _with_counts(references: QuerySet, counts_sql: str, params) -> list[tuple]:
-    """Each row of `references` (a values_list starting with the primary key and holding
-    the columns of its ordering) with the count that `counts_sql` (columns facet_key,
-    facet_count) gives its key, or 0, in the references' order: one query, an outer join
-    between the reference list and counts grouped once."""
-    quote = connections[references.db].ops.quote_name
-    ordering = ", ".join(f"ref.{quote(name)}" for name in references.query.order_by)
-    ref_sql, ref_params = _sql(references.order_by())
-    return _rows(
-        f"SELECT ref.*, COALESCE(counts.facet_count, 0) FROM ({ref_sql}) AS ref "
-        f"LEFT JOIN ({counts_sql}) AS counts ON counts.facet_key = ref.pk "
-        f"ORDER BY {ordering}",
-        (*ref_params, *params),
-        references.db,
-    )
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _themes(selection: QuerySet) -> Counted:
-    """Records with each theme: the (record, theme) rows of the selection grouped by
-    theme (the link table holds each pair once)."""
-    through = Cooperation.themes.through
-    links = through.objects.filter(cooperation_id__in=selection).order_by()
-    links_sql, params = _sql(
-        links.values("theme_id").annotate(facet_count=Count("*")).values("theme_id", "facet_count")
-    )
-    rows = _with_counts(
-        Theme.objects.order_by("position", "code").values_list(
-            "pk", "code", "label_fr", "label_en", "position"
-        ),
-        f"SELECT theme_id AS facet_key, facet_count FROM ({links_sql}) AS links",
-        params,
-    )
-    return [
-        (code, str(Theme(label_fr=label_fr, label_en=label_en).label), count)
-        for _pk, code, label_fr, label_en, _position, count in rows
-    ]
-
-
-def _metropolises(selection: QuerySet) -> Counted:
-    """Records in which each métropole is a partner (as the `metropolis` filter reads it):
-    the selection's partnerships grouped by territory (one row per record and territory)."""
-    partners_sql, params = _sql(
-        _partners_of(selection)
-        .filter(territory__in=Territory.objects.metropolises())
-        .values("territory_id")
-        .annotate(facet_count=Count("*"))
-        .values("territory_id", "facet_count")
-    )
-    rows = _with_counts(
-        Territory.objects.metropolises()
-        .order_by("search_name", "code")
-        .values_list("pk", "code", "name", "search_name"),
-        f"SELECT territory_id AS facet_key, facet_count FROM ({partners_sql}) AS partners",
-        params,
-    )
-    return [(code, name, count) for _pk, code, name, _search_name, count in rows]
-
-
-def _distances(selection: QuerySet) -> Counted:
-    """Records with at least one partner in each distance band (as the `distance` filter):
-    each partner's band (the bands do not overlap), then the distinct (band, record) pairs."""
-    band = Case(
-        *(When(distance_condition(value), then=Value(value)) for value in DistanceBand.values),
-        default=None,
-        output_field=CharField(),
-    )
-    counts = _count_pairs(
-        _partners_of(selection).filter(distance_km__isnull=False).annotate(facet_key=band)
-    )
-    return [(value, label, counts.get(value, 0)) for value, label in DistanceBand.choices]
-
-
-def _regions(selection: QuerySet) -> Counted:
-    """Records with a partner that is, or lies in, each région (as the `region` filter).
-
-    One query, joins only: each partner of the selection with its own row if it is a
-    région, else the région containing it (outer join on the containments whose
-    container is a région); the distinct (région, record) pairs grouped by région."""
-    selection_sql, selection_params = _sql(selection)
-    partnership, territory, containment = (
-        _table(Partnership),
-        _table(Territory),
-        _table(Containment),
-    )
-    pairs = (
-        "SELECT DISTINCT CASE WHEN t.kind = %s THEN t.id ELSE c.container_id END AS facet_key, "
-        "p.cooperation_id "
-        f"FROM {partnership} p JOIN {territory} t ON t.id = p.territory_id "
-        f"LEFT JOIN ({containment} c JOIN {territory} r ON r.id = c.container_id AND r.kind = %s) "
-        "ON c.content_id = p.territory_id AND t.kind <> %s "
-        f"WHERE p.cooperation_id IN ({selection_sql}) "
-        "AND (t.kind = %s OR c.container_id IS NOT NULL)"
-    )
-    region = TerritoryKind.REGION.value
-    rows = _with_counts(
-        Territory.objects.of_kind(TerritoryKind.REGION)
-        .order_by("search_name", "code")
-        .values_list("pk", "code", "name", "search_name"),
-        f"SELECT facet_key, COUNT(*) AS facet_count FROM ({pairs}) AS pairs GROUP BY facet_key",
-        (region, region, region, *selection_params, region),
-    )
-    return [(code, name, count) for _pk, code, name, _search_name, count in rows]
-
-
-_COUNTERS: dict[str, Callable[[QuerySet], Counted]] = {
-    "metropolis": _metropolises,
-    "theme": _themes,
-    "instrument": _record_field("instrument", Instrument.choices),
-    "status": _record_field("status", CooperationStatus.choices),
-    "partner_kind": _partner_field("territory__kind", TerritoryKind.choices),
-    "partner_category": _partner_field("territory__category", TerritoryCategory.choices),
-    "relation": _partner_field("relation", PartnerRelation.choices),
-    "distance": _distances,
-    "region": _regions,
-}

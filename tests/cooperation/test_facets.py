@@ -4,6 +4,7 @@ with the shared FilterSet, and a fixed number of queries."""
 import pytest
 from django.http import QueryDict
 
+from cooperation.facet_index import SOURCES, facet_index, facet_index_clear
 from cooperation.facets import FACETS, facet_counts
 from cooperation.filters import CooperationFilterSet
 from cooperation.models import Cooperation
@@ -93,17 +94,28 @@ def test_every_count_is_the_number_of_results_with_that_value_alone_for_its_face
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_facet_counts_take_one_query_per_facet_whatever_the_number_of_records(
+def test_facet_counts_take_a_fixed_number_of_queries_whatever_the_number_of_records(
     many_cooperations, django_assert_max_num_queries, count
 ):
     many_cooperations(count)
+    data = QueryDict("metropolis=242900314&region=53&theme=mobility&status=active")
 
-    # One aggregate per facet, the list of régions, plus the validation of the métropole,
+    # The index, once per registry version and process: one query per table it reads
+    # (records, partners, theme links, partners' régions) and the lists of métropoles,
+    # themes and régions.
+    facet_index_clear()
+    with django_assert_max_num_queries(len(SOURCES) + 3):
+        facet_index()
+    # A request: the records of the scope (once per index), nothing for the four facet
+    # filters (their records are in the index), and the validation of the métropole,
     # région and theme codes.
-    with django_assert_max_num_queries(len(FACETS) + 4):
-        facets = facet_counts(
-            QueryDict("metropolis=242900314&region=53&theme=mobility&status=active"),
-            Cooperation.objects.visible_to(None),
+    with django_assert_max_num_queries(1 + 3):
+        facets = facet_counts(data, Cooperation.objects.visible_to(None))
+    # Another filter (the search): one query for the records it keeps.
+    with django_assert_max_num_queries(1 + 3):
+        searched = facet_counts(
+            QueryDict(data.urlencode() + "&q=cooperation"), Cooperation.objects.all()
         )
 
     assert {o.value: o.count for o in facets["theme"].visible_options} == {"mobility": count}
+    assert {o.value: o.count for o in searched["theme"].visible_options} == {"mobility": count}
