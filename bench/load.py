@@ -235,6 +235,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--conn-max-age", type=int, default=0, help="CONN_MAX_AGE, seconds")
     parser.add_argument("--records", type=int, default=2000)
+    parser.add_argument(
+        "--cache-url",
+        default="",
+        help="CACHE_URL of the server (e.g. redis://127.0.0.1:6379/1); default: the database cache",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="reuse a database kept by --keep")
     args = parser.parse_args(argv)
@@ -246,6 +251,8 @@ def main(argv: list[str] | None = None) -> None:
         # The load comes from one address: the anonymous throttle would refuse it.
         "API_ANON_RATE": "1000000/minute",
     }
+    if args.cache_url:
+        env["CACHE_URL"] = args.cache_url
     with throwaway_database(args.database_url, keep=args.keep, reuse=args.reuse):
         from django.core.management import call_command
         from django.db import connections
