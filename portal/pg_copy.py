@@ -23,19 +23,15 @@ def copy_to(sql: str, options: str, sink) -> None:
     sink.flush()
 
 
-class CrlfRecords:
-    """Passes COPY's CSV on to `target` with CRLF record ends (LF inside quoted values is
-    data, left as it is), in blocks; counts the records for `progress`."""
+class _BlockSink:
+    """Gathers COPY's rows (one per `write`) and hands them to `convert` a block at a time."""
 
     def __init__(self, target: BinaryIO, progress: Progress | None):
         self.target, self.progress = target, progress
         self.blocks: list[bytes] = []
         self.size = 0
-        self.in_quotes = False
-        self.header_pending = True
 
     def write(self, data: bytes) -> None:
-        # COPY hands over one row per call: gather them, convert a block at a time.
         self.blocks.append(data)
         self.size += len(data)
         if self.size >= BLOCK:
@@ -44,9 +40,26 @@ class CrlfRecords:
     def flush(self) -> None:
         if not self.blocks:
             return
-        parts = b"".join(self.blocks).split(b'"')
+        data = b"".join(self.blocks)
         self.blocks.clear()
         self.size = 0
+        self.convert(data)
+
+    def convert(self, data: bytes) -> None:
+        raise NotImplementedError
+
+
+class CrlfRecords(_BlockSink):
+    """Passes COPY's CSV on to `target` with CRLF record ends (LF inside quoted values is
+    data, left as it is), in blocks; counts the records for `progress`."""
+
+    def __init__(self, target: BinaryIO, progress: Progress | None):
+        super().__init__(target, progress)
+        self.in_quotes = False
+        self.header_pending = True
+
+    def convert(self, data: bytes) -> None:
+        parts = data.split(b'"')
         records = 0
         # parts[0] continues the current state; every quote character toggles it (an
         # escaped quote, "", toggles twice).
@@ -65,28 +78,15 @@ class CrlfRecords:
             self.progress(records)
 
 
-class JsonArray:
+class JsonArray(_BlockSink):
     """Joins COPY's lines (one JSON object each, never a raw line break inside) into the
     array a JSON export writes: "[", then the objects separated by ",\\n", "]"."""
 
     def __init__(self, target: BinaryIO, progress: Progress | None):
-        self.target, self.progress = target, progress
-        self.blocks: list[bytes] = []
-        self.size = 0
+        super().__init__(target, progress)
         self.started = False
 
-    def write(self, data: bytes) -> None:
-        self.blocks.append(data)
-        self.size += len(data)
-        if self.size >= BLOCK:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.blocks:
-            return
-        data = b"".join(self.blocks)
-        self.blocks.clear()
-        self.size = 0
+    def convert(self, data: bytes) -> None:
         # Every block ends with a whole line: COPY writes a row at a time.
         objects = data[:-1].replace(b"\n", b",\n")
         self.target.write((b",\n" if self.started else b"\n") + objects)
