@@ -34,6 +34,11 @@ def _acting_user(verbose_name):
     )
 
 
+# Questionnaire.questions, by (pk, checksum): a handful of versions per process.
+_PARSED_DEFINITIONS: dict[tuple[int, str], tuple[Question, ...]] = {}
+_PARSED_DEFINITIONS_MAX = 32
+
+
 class Questionnaire(models.Model):
     """One version of a questionnaire, loaded from a versioned JSON file in the repository."""
 
@@ -64,8 +69,22 @@ class Questionnaire(models.Model):
 
     @property
     def questions(self) -> list[Question]:
-        """The questions of the definition, in order."""
-        return parse_definition(self.definition)
+        """The questions of the definition, in order.
+
+        Parsed once per process for each saved version: a definition only changes through
+        `questionnaire_load`, which rewrites its checksum with it, so (pk, checksum) names
+        one parsed definition. The definition itself is not read on a hit (querysets may
+        defer it). Each call returns a new list of the shared, frozen questions."""
+        if self.pk is None or not self.checksum:
+            return parse_definition(self.definition)
+        key = (self.pk, self.checksum)
+        parsed = _PARSED_DEFINITIONS.get(key)
+        if parsed is None:
+            parsed = tuple(parse_definition(self.definition))
+            if len(_PARSED_DEFINITIONS) >= _PARSED_DEFINITIONS_MAX:
+                _PARSED_DEFINITIONS.clear()
+            _PARSED_DEFINITIONS[key] = parsed
+        return list(parsed)
 
     @property
     def is_locked(self) -> bool:

@@ -47,16 +47,24 @@ def entry_links(response: Response, entries, *, lock: bool = False) -> list[Entr
     Records carry `involves_territory` (whether the responding territory is one of their
     partners). `lock` takes the records `FOR UPDATE`. Three queries."""
     entries = entries if isinstance(entries, list) else []
+    # No ordering: (response, entry) is unique, and the models' ordering would join the
+    # response, its campaign and its territory only to sort.
     promoted = dict(
-        Promotion.objects.filter(response=response).values_list("entry", "cooperation_id")
+        Promotion.objects.filter(response=response)
+        .order_by()
+        .values_list("entry", "cooperation_id")
     )
     prefilled = dict(
-        PrefilledEntry.objects.filter(response=response).values_list("entry", "cooperation_id")
+        PrefilledEntry.objects.filter(response=response)
+        .order_by()
+        .values_list("entry", "cooperation_id")
     )
     slugs = {registry_slug_of(entry) for entry in entries} - {""}
     records = Cooperation.objects.filter(Q(pk__in=promoted.values()) | Q(slug__in=slugs)).annotate(
         involves_territory=Exists(
-            Partnership.objects.filter(cooperation=OuterRef("pk"), territory=response.territory)
+            Partnership.objects.filter(
+                cooperation=OuterRef("pk"), territory_id=response.territory_id
+            )
         )
     )
     if lock:

@@ -101,7 +101,7 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return self._conflict(stale.current)
         except DjangoValidationError as error:
             return self._refusal(response, error)
-        return Response(self._representation(saved))
+        return Response(self._saved_representation(saved))
 
     @action(detail=True, methods=["post"])
     def submit(self, request, *args, **kwargs):
@@ -115,6 +115,16 @@ class ResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _representation(self, response: SurveyResponse) -> dict:
         fresh = self.get_queryset().get(pk=response.pk)
         return SurveyResponseSerializer(fresh, context=self.get_serializer_context()).data
+
+    def _saved_representation(self, saved: SurveyResponse) -> dict:
+        """What `_representation` gives, without re-reading the whole response: the saved
+        instance already holds the fresh row (read under lock, then written) and its
+        territory and questionnaire; only the answers are read back, as the database
+        stores them (PostgreSQL's jsonb orders an object's keys its own way)."""
+        saved.answers = (
+            SurveyResponse.objects.filter(pk=saved.pk).values_list("answers", flat=True).get()
+        )
+        return SurveyResponseSerializer(saved, context=self.get_serializer_context()).data
 
     def _refusal(self, response: SurveyResponse, error: DjangoValidationError) -> Response:
         """A service refused: errors by answer path are a 400 under `answers`; a response

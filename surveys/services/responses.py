@@ -22,7 +22,7 @@ from portal.datetimes import date_and_time
 from territories.models import Territory
 
 from ..answering.answers import answer_errors
-from ..definition import check_definition, parse_definition
+from ..definition import check_definition
 from ..models import (
     EDITABLE_STATUSES,
     Campaign,
@@ -168,14 +168,22 @@ def _check_campaign_open(response: Response) -> None:
 
 
 def _locked(response: Response) -> Response:
-    return Response.objects.select_for_update().get(pk=response.pk)
+    """The response re-read under a row lock, with the campaign, territory and
+    questionnaire (but not its definition: see `Questionnaire.questions`) the checks read,
+    in the same query. Only the response's row is locked."""
+    return (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("campaign", "territory", "questionnaire")
+        .defer("questionnaire__definition")
+        .get(pk=response.pk)
+    )
 
 
 def _answers_errors(response: Response, answers, *, complete: bool) -> dict[str, list[str]]:
     """Everything wrong with `answers` for `response`, by path: the questionnaire's checks
     (loose for a draft, full when `complete`), then the links its cooperation entries
     claim to registry records (see `registry_links`)."""
-    questions = parse_definition(response.questionnaire.definition)
+    questions = response.questionnaire.questions
     errors = answer_errors(
         questions, answers, complete=complete, known_territories=known_territory_references
     )

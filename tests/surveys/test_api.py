@@ -733,6 +733,48 @@ def test_campaign_list_takes_a_constant_number_of_queries(
     assert {item["target_count"] for item in answer.json()["results"]} == {2}
 
 
+def answers_with_entries(count: int) -> dict:
+    answers = complete_answers()
+    entry = answers["cooperations"][0]
+    answers["cooperations"] = [
+        {**entry, "_entry": f"c{index}", "coop_title": f"Coopération {index}"}
+        for index in range(count)
+    ]
+    return answers
+
+
+@pytest.mark.parametrize("entries", [1, 12])
+def test_a_save_takes_a_constant_number_of_queries(
+    clients, brest_response, entries, django_assert_max_num_queries
+):
+    answers = answers_with_entries(entries)
+
+    # token, response, [savepoint], officer, locked response with its campaign, territory
+    # and questionnaire, territory references, promotions, pre-filled entries, history,
+    # update, [release savepoint], stored answers
+    with django_assert_max_num_queries(12):
+        answer = patch(clients["brest"], brest_response, {"version": 1, "answers": answers})
+
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["answers"] == answers
+    assert answer.json()["version"] == 2
+
+
+def test_the_answer_to_a_save_is_the_response_as_read_afterwards(clients, brest_response):
+    # Keys in an order the database may not keep (PostgreSQL's jsonb sorts them): the
+    # answer shows the answers as stored, exactly as a read does.
+    answers = answers_with_entries(2)
+    answers["respondent"] = {"respondent_role": "Chargée de mission", "respondent_name": "Anne"}
+    answers = {"cooperations": answers.pop("cooperations"), **answers}
+
+    saved = patch(clients["brest"], brest_response, {"version": 1, "answers": answers})
+    read = clients["brest"].get(response_url(brest_response))
+
+    assert saved.status_code == 200, saved.content
+    assert saved.content == read.content
+    assert saved.json()["answers"] == answers
+
+
 # Schema ------------------------------------------------------------------------------------
 
 

@@ -60,11 +60,26 @@ def test_changed_file_with_same_version_replaces_it_before_any_campaign_opens(
         opening=timezone.localdate() + datetime.timedelta(days=7),
         closing=timezone.localdate() + datetime.timedelta(days=30),
     )
+    assert census.questions[0].label["fr"] == "Nom et prénom"  # parsed, and kept
     questionnaire, created = questionnaire_load(path=changed_copy(tmp_path))
     assert not created
     assert questionnaire.pk == census.pk
     census.refresh_from_db()
     assert census.questions[0].label["fr"] == "Nom complet"
+
+
+def test_the_parsed_questions_are_kept_per_version_without_reading_the_definition_again(
+    census, django_assert_num_queries
+):
+    first = census.questions
+    first.pop()  # each caller gets its own list
+
+    with django_assert_num_queries(1):  # the questionnaire, without its definition
+        again = Questionnaire.objects.defer("definition").get(pk=census.pk).questions
+
+    assert again == census.questions
+    assert len(again) == len(first) + 1
+    assert again[0] is census.questions[0]
 
 
 def test_changed_file_with_a_new_version_creates_it_beside_the_locked_one(
