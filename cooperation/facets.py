@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 
 from .cache_version import registry_version
-from .facet_index import FacetIndex, facet_index, scope_digest, selected_ids
+from .facet_index import TIMEOUT, FacetIndex, facet_index, scope_digest, selected_ids
 from .filters import CooperationFilterSet
 
 # In the order the page shows them.
@@ -80,7 +80,7 @@ def facets_for(filterset: CooperationFilterSet) -> dict[str, Facet]:
     if counts is None:
         counts = _counts(filterset, active, facet_index())
         if cached:
-            cache.set(cached, counts, UNFILTERED_TIMEOUT)
+            cache.set(cached, counts, TIMEOUT)
     facets = {}
     for name in FACETS:
         selected = _raw_values(filterset, name)
@@ -150,8 +150,7 @@ def _ticked(filterset: CooperationFilterSet, name: str) -> list[str]:
 # the shared cache under the registry's version (`cooperation.cache_version`), which every
 # write to what they count moves on, so that no count is stale after a save, and no
 # process needs its index for that page; the timeout is a safety net for writes that send
-# no signal (bulk updates outside the services).
-UNFILTERED_TIMEOUT = 600
+# no signal (bulk updates outside the services): the index's own, `facet_index.TIMEOUT`.
 
 
 def _active_filters(filterset: CooperationFilterSet) -> set[str]:

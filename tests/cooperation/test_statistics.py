@@ -19,6 +19,7 @@ from cooperation.completeness import (
 from cooperation.models import Cooperation
 from cooperation.services import cooperation_update
 from cooperation.statistics.charts import matrix_chart
+from tests.statistics_links import every_link
 
 STATISTICS = "/statistiques/"
 API = "/api/v1/statistics/"
@@ -72,18 +73,6 @@ def list_count(client, url: str) -> int:
     assert response.status_code == 200, url
     assert not response.context["filter"].form.errors, url
     return response.context["paginator"].count
-
-
-def every_link(data: dict):
-    """(count, list_url) of every number of the statistics."""
-    yield data["total"]["count"], data["total"]["list_url"]
-    for table in data["tables"]:
-        for row in table["rows"]:
-            yield row["count"], row["list_url"]
-    for table in data["cross_tables"]:
-        for row in table["rows"]:
-            for cell in row["cells"]:
-                yield cell["count"], cell["list_url"]
 
 
 def test_every_table_matches_the_hand_computed_figures(client, figures):

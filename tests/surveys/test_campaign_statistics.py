@@ -11,6 +11,7 @@ from cooperation.models import Cooperation
 from surveys.models import Promotion
 from surveys.services.responses import response_validate
 from tests.fixtures.surveys import CAMPAIGN_RECORD_TITLE as NEW_TITLE
+from tests.statistics_links import every_link
 
 STATISTICS = "/statistiques/"
 API = "/api/v1/statistics/"
@@ -29,17 +30,6 @@ def list_titles(client, url: str) -> list[str]:
     assert not response.context["filter"].form.errors, url
     assert response.context["paginator"].count == len(response.context["object_list"])
     return sorted(record.title for record in response.context["object_list"])
-
-
-def every_link(data: dict):
-    yield data["total"]["count"], data["total"]["list_url"]
-    for table in data["tables"]:
-        for row in table["rows"]:
-            yield row["count"], row["list_url"]
-    for table in data["cross_tables"]:
-        for row in table["rows"]:
-            for cell in row["cells"]:
-                yield cell["count"], cell["list_url"]
 
 
 def test_a_campaign_gets_the_difficulty_table_and_the_declared_texts(
