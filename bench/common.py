@@ -186,6 +186,27 @@ def machine(database_url: str) -> dict:
         "os": platform.platform(),
         "git_commit": commit,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+    }
+
+
+CPU_STATES = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+
+def cpu_ticks() -> list[int]:
+    """The machine's CPU time so far, in ticks, by state (the `cpu` line of /proc/stat)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    return [int(value) for value in fields[: len(CPU_STATES)]]
+
+
+def cpu_shares(before: list[int], after: list[int]) -> dict[str, float]:
+    """How the machine's CPU time was spent between two `cpu_ticks()`, in % by state:
+    `idle` near 0 means the cores were saturated; `steal`, time taken by other guests of
+    a shared host."""
+    spent = [end - start for start, end in zip(before, after, strict=True)]
+    total = sum(spent) or 1
+    return {
+        state: round(100 * ticks / total, 1) for state, ticks in zip(CPU_STATES, spent, strict=True)
     }
 
 

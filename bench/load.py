@@ -19,7 +19,9 @@
      API (`/api/v1/cooperations/`, `/api/v1/territories/`), chosen at random.
 4. Reports, per kind of request, the count, p50, p95 and maximum latency, the errors (any
    status other than 200, or no answer), and the lost saves: after the run, each
-   response's stored text must be the last one the server accepted for it.
+   response's stored text must be the last one the server accepted for it; and the
+   machine's load average when the load began and its CPU time during the run, by state
+   (`common.cpu_shares`): whether the cores were saturated, or shared with other guests.
 
 Writes `bench/results/load-<UTC timestamp>.json` (and `load-latest.json`). The latencies
 are those of this machine with the load generator on the same cores: read them beside the
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import statistics
 import sys
@@ -42,6 +45,8 @@ from datetime import UTC, datetime
 from common import (
     ROOT,
     bench_environment,
+    cpu_shares,
+    cpu_ticks,
     load_reference_data,
     machine,
     throwaway_database,
@@ -267,15 +272,25 @@ def main(argv: list[str] | None = None) -> None:
         people = open_campaign(args.officers, run=datetime.now(UTC).strftime("%H%M%S"))
         call_command("collectstatic", "--noinput", verbosity=0)
         connections.close_all()
-        log = run_load(args, env, people)
+        results["load_average_at_start"] = [round(value, 2) for value in os.getloadavg()]
+        log, results["cpu_during_load"] = run_load(args, env, people)
         results["requests"] = summary(log)
         results["lost_saves"] = lost_saves(people)
-    print(json.dumps({k: results[k] for k in ("requests", "lost_saves")}, indent=1))
+    print(
+        json.dumps(
+            {
+                key: results[key]
+                for key in ("load_average_at_start", "cpu_during_load", "requests", "lost_saves")
+            },
+            indent=1,
+        )
+    )
     write_results(results, "load")
 
 
-def run_load(args: argparse.Namespace, env: dict, people: list[dict]) -> Log:
-    """gunicorn, then the officers and researchers for `args.duration` seconds."""
+def run_load(args: argparse.Namespace, env: dict, people: list[dict]) -> tuple[Log, dict]:
+    """gunicorn, then the officers and researchers for `args.duration` seconds. Returns
+    the log and how the machine's CPU was spent meanwhile (`cpu_shares`)."""
     command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers)]
     if args.threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(args.threads)]
@@ -292,6 +307,7 @@ def run_load(args: argparse.Namespace, env: dict, people: list[dict]) -> Log:
             flush=True,
         )
         stop = time.monotonic() + args.duration
+        before = cpu_ticks()
         threads = [
             threading.Thread(target=officer, args=(base, person, index, stop, log))
             for index, person in enumerate(people)
@@ -303,7 +319,8 @@ def run_load(args: argparse.Namespace, env: dict, people: list[dict]) -> Log:
             thread.start()
         for thread in threads:
             thread.join()
-    return log
+        cpu = cpu_shares(before, cpu_ticks())
+    return log, cpu
 
 
 if __name__ == "__main__":
