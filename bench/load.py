@@ -1,8 +1,9 @@
 """Load on loopback: officers autosaving while researchers browse, through gunicorn.
 
     .venv/bin/python bench/run.py load [--database-url URL] [--officers 50] [--researchers 20]
-                                       [--duration 120] [--workers 2] [--threads 1]
-                                       [--conn-max-age 0] [--records 2000] [--keep] [--reuse]
+                                       [--duration 120] [--workers 5] [--threads 1]
+                                       [--conn-max-age 60] [--cache-url URL] [--records 2000]
+                                       [--keep] [--reuse]
 
 1. Creates a throw-away PostgreSQL database (`cooperations_bench_load`, dropped at the end
    unless --keep), migrates it, imports the shipped geography, writes --records published
@@ -10,7 +11,8 @@
    and opens a campaign to --officers communautés, each with its officer, a signed-in
    session and its response (pre-filled from the registry).
 2. Starts gunicorn as `docs/deployment.md` describes (--workers processes; with --threads
-   above 1 the `gthread` worker, otherwise `sync`), `DEBUG` off, the database cache.
+   above 1 the `gthread` worker, otherwise `sync`), `DEBUG` off, the database cache (or
+   --cache-url, e.g. Redis as in production).
 3. For --duration seconds, at the same time:
    - each officer saves its response every 2 s (`PATCH /api/v1/responses/<id>/` with the
      version its last save returned and a new text each time), as the answer page does;
@@ -236,9 +238,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--officers", type=int, default=50)
     parser.add_argument("--researchers", type=int, default=20)
     parser.add_argument("--duration", type=float, default=120.0, help="seconds of load")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    # The defaults are the settings docs/deployment.md recommends for 2 cores.
+    parser.add_argument("--workers", type=int, default=5, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
-    parser.add_argument("--conn-max-age", type=int, default=0, help="CONN_MAX_AGE, seconds")
+    parser.add_argument("--conn-max-age", type=int, default=60, help="CONN_MAX_AGE, seconds")
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument(
         "--cache-url",
