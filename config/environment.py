@@ -67,17 +67,27 @@ def env_secret_key(name: str, *, debug: bool) -> str:
     return DEVELOPMENT_SECRET_KEY
 
 
+SQLITE_BUSY_TIMEOUT = 20  # seconds a SQLite writer waits for another's transaction
+
+
 def env_database(*, default: str, conn_max_age: int) -> dict:
     """The database of DATABASE_URL (`default` when unset). A kept connection is checked
     before each request reuses it, so that a database restart costs no request an error.
     On SQLite, write-ahead logging: the task worker reads for as long as an export lasts
     while the web server writes (sessions, answers), and then readers and a writer do not
-    block each other."""
+    block each other. Writers take turns: each transaction takes the write lock when it
+    begins (`IMMEDIATE`), waiting up to SQLITE_BUSY_TIMEOUT seconds for it; a transaction
+    that read first and then wrote could otherwise fail at once ("database is locked")
+    when another process had written in between."""
     database = dj_database_url.config(
         default=default, conn_max_age=conn_max_age, conn_health_checks=conn_max_age != 0
     )
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+        database.setdefault("OPTIONS", {}).update(
+            init_command="PRAGMA journal_mode=WAL;",
+            transaction_mode="IMMEDIATE",
+            timeout=SQLITE_BUSY_TIMEOUT,
+        )
     return database
 
 
