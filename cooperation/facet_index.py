@@ -29,6 +29,7 @@ from django.db.models import Case, CharField, QuerySet, Value, When
 from territories.models import Containment, Territory, TerritoryCategory, TerritoryKind
 
 from .cache_version import registry_version
+from .difficulties import DifficultyType, difficulty_types
 from .filters import DistanceBand, distance_condition
 from .models import Cooperation, CooperationStatus, Instrument, PartnerRelation, Partnership, Theme
 
@@ -139,13 +140,28 @@ def _regions() -> tuple[str, tuple]:
     return sql, (region, region, region, region)
 
 
+def _difficulties() -> QuerySet:
+    """Each record's declared difficulties (`difficulty`), only the records declaring some:
+    a record declaring none has no type, not even "other"."""
+    return Cooperation.objects.exclude(difficulties="").order_by().values_list("pk", "difficulties")
+
+
+def _difficulty_rows(rows: list[tuple]) -> list[tuple]:
+    """(record, type) for each type of each record's text, by the rule of the `difficulty`
+    filter (`difficulty_types`: the same regular expressions as its SQL condition)."""
+    return [(record, kind) for record, text in rows for kind in difficulty_types(text)]
+
+
 @dataclass(frozen=True)
 class Source:
     """One query over the whole registry: rows of a record id, then one column per facet
-    of `facets` (the key of a value of that facet the record has, or NULL)."""
+    of `facets` (the key of a value of that facet the record has, or NULL). `rows`, if
+    given, turns each chunk of the query's rows into such rows (in Python, for a facet
+    whose values SQL does not name, e.g. the types of a text: a record may have several)."""
 
     facets: tuple[str, ...]
     query: Callable[[], QuerySet | tuple[str, tuple]]  # a queryset, or SQL and parameters
+    rows: Callable[[list[tuple]], list[tuple]] | None = None
 
 
 # What each facet counts, written once: one scan per table for all the facets it holds.
@@ -154,6 +170,7 @@ SOURCES = (
     Source(("metropolis", "partner_kind", "partner_category", "relation", "distance"), _partners),
     Source(("theme",), _themes),
     Source(("region",), _regions),
+    Source(("difficulty",), _difficulties, rows=_difficulty_rows),
 )
 
 
@@ -185,6 +202,7 @@ OPTIONS: dict[str, Callable[[], list[tuple]]] = {
     "relation": _choices(PartnerRelation.choices),
     "distance": _choices(DistanceBand.choices),
     "region": lambda: _territories(Territory.objects.of_kind(TerritoryKind.REGION)),
+    "difficulty": _choices(DifficultyType.choices),
 }
 
 
@@ -255,7 +273,7 @@ def _chunks(source: Source) -> Iterator[list[tuple]]:
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
-            yield rows
+            yield source.rows(rows) if source.rows else rows
 
 
 def _fill(source: Source, buffers: list[dict]) -> None:
@@ -278,7 +296,7 @@ def _fill(source: Source, buffers: list[dict]) -> None:
 
 def facet_index_build(version: int) -> FacetIndex:
     """One query per source (`SOURCES`), read in chunks, and one per reference list
-    (métropoles, themes, régions)."""
+    (métropoles, themes, régions; the choices' lists need none)."""
     began = time.perf_counter()
     options = {}
     for source in SOURCES:
