@@ -24,12 +24,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Case, CharField, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    ExpressionWrapper,
+    QuerySet,
+    Value,
+    When,
+)
 
 from territories.models import Containment, Territory, TerritoryCategory, TerritoryKind
 
 from .cache_version import registry_version
-from .difficulties import DifficultyType, difficulty_types
+from .difficulties import DifficultyType, difficulty_condition
 from .filters import DistanceBand, distance_condition
 from .models import Cooperation, CooperationStatus, Instrument, PartnerRelation, Partnership, Theme
 
@@ -141,23 +149,41 @@ def _regions() -> tuple[str, tuple]:
 
 
 def _difficulties() -> QuerySet:
-    """Each record's declared difficulties (`difficulty`), only the records declaring some:
-    a record declaring none has no type, not even "other"."""
-    return Cooperation.objects.exclude(difficulties="").order_by().values_list("pk", "difficulties")
+    """Each record's types of difficulties (`difficulty`): one column per type, whether
+    the record is of it by the `difficulty` filter's own condition
+    (`cooperation.difficulties.difficulty_condition`), evaluated by the database as the
+    filter is. Only the records declaring difficulties: one declaring none has no type,
+    not even "other"."""
+    return (
+        Cooperation.objects.exclude(difficulties="")
+        .order_by()
+        .values_list(
+            "pk",
+            *(
+                ExpressionWrapper(difficulty_condition(kind), output_field=BooleanField())
+                for kind in DifficultyType.values
+            ),
+        )
+    )
 
 
 def _difficulty_rows(rows: list[tuple]) -> list[tuple]:
-    """(record, type) for each type of each record's text, by the rule of the `difficulty`
-    filter (`difficulty_types`: the same regular expressions as its SQL condition)."""
-    return [(record, kind) for record, text in rows for kind in difficulty_types(text)]
+    """(record, type) for each type a row of `_difficulties` says the record is of (a
+    record may be of several)."""
+    return [
+        (record, kind)
+        for record, *matches in rows
+        for kind, matched in zip(DifficultyType.values, matches, strict=True)
+        if matched
+    ]
 
 
 @dataclass(frozen=True)
 class Source:
     """One query over the whole registry: rows of a record id, then one column per facet
     of `facets` (the key of a value of that facet the record has, or NULL). `rows`, if
-    given, turns each chunk of the query's rows into such rows (in Python, for a facet
-    whose values SQL does not name, e.g. the types of a text: a record may have several)."""
+    given, turns each chunk of the query's rows into such rows (for a facet of which a
+    record may have several values without a table of its own: the types of its text)."""
 
     facets: tuple[str, ...]
     query: Callable[[], QuerySet | tuple[str, tuple]]  # a queryset, or SQL and parameters
