@@ -15,6 +15,8 @@ from cooperation.services import (
     cooperation_update,
 )
 
+from .accessibility import assert_accessible
+
 pytestmark = pytest.mark.browser
 
 
@@ -140,6 +142,7 @@ def test_tick_a_type_of_difficulties_and_list_as_many_records_as_it_counted(
     ).to_be_checked()
     # The other types still count over the active records (one or the other).
     expect(facet.locator('label[for="difficulty-other"]')).to_contain_text("(1)")
+    assert_accessible(page)
 
     tag.click()
     expect(page.get_by_role("heading", level=2, name="3 coopérations")).to_be_visible()
