@@ -131,6 +131,8 @@ def _facet_sql(name: str, filters: dict) -> tuple[str, list]:
             f"WHERE p.cooperation_id IN ({selection}) AND p.distance_km IS NOT NULL GROUP BY 1",
             params,
         )
+    if name == "difficulty":
+        return _difficulty_sql(filters)
     if name == "region":
         return (
             "SELECT COALESCE(cn.container_id, CASE WHEN t.kind = 'region' THEN t.id END), "
@@ -143,6 +145,32 @@ def _facet_sql(name: str, filters: dict) -> tuple[str, list]:
             params,
         )
     raise ValueError(name)
+
+
+def _difficulty_sql(filters: dict) -> tuple[str, list]:
+    """Records of each type of difficulties: each record's text against each type's regular
+    expression (`cooperation.difficulties`, the filter's own; a record may be of several
+    types), then "other": a text matching none. Types without records are left out."""
+    from cooperation.difficulties import PATTERNS, DifficultyType
+
+    t = _tables()
+    where, params = _where(filters, without="difficulty")
+    values = ", ".join(["(%s, %s)"] * len(PATTERNS))
+    matches_any = " OR ".join(["c.difficulties ~ %s"] * len(PATTERNS))
+    return (
+        f"SELECT k.kind, COUNT(*) FROM {t['coop']} c "
+        f"JOIN (VALUES {values}) AS k(kind, pattern) ON c.difficulties ~ k.pattern "
+        f"WHERE {where} GROUP BY 1 "
+        f"UNION ALL SELECT %s, COUNT(*) FROM {t['coop']} c WHERE {where} "
+        f"AND c.difficulties <> '' AND NOT ({matches_any}) HAVING COUNT(*) > 0",
+        [
+            *(part for pair in PATTERNS.items() for part in pair),
+            *params,
+            DifficultyType.OTHER.value,
+            *params,
+            *PATTERNS.values(),
+        ],
+    )
 
 
 def _page_rows(cursor, filters: dict, page: int, per_page: int, columns: str) -> list[tuple]:

@@ -24,11 +24,20 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
-from django.db.models import Case, CharField, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    ExpressionWrapper,
+    QuerySet,
+    Value,
+    When,
+)
 
 from territories.models import Containment, Territory, TerritoryCategory, TerritoryKind
 
 from .cache_version import registry_version
+from .difficulties import DifficultyType, difficulty_condition
 from .filters import DistanceBand, distance_condition
 from .models import Cooperation, CooperationStatus, Instrument, PartnerRelation, Partnership, Theme
 
@@ -139,13 +148,46 @@ def _regions() -> tuple[str, tuple]:
     return sql, (region, region, region, region)
 
 
+def _difficulties() -> QuerySet:
+    """Each record's types of difficulties (`difficulty`): one column per type, whether
+    the record is of it by the `difficulty` filter's own condition
+    (`cooperation.difficulties.difficulty_condition`), evaluated by the database as the
+    filter is. Only the records declaring difficulties: one declaring none has no type,
+    not even "other"."""
+    return (
+        Cooperation.objects.exclude(difficulties="")
+        .order_by()
+        .values_list(
+            "pk",
+            *(
+                ExpressionWrapper(difficulty_condition(kind), output_field=BooleanField())
+                for kind in DifficultyType.values
+            ),
+        )
+    )
+
+
+def _difficulty_rows(rows: list[tuple]) -> list[tuple]:
+    """(record, type) for each type a row of `_difficulties` says the record is of (a
+    record may be of several)."""
+    return [
+        (record, kind)
+        for record, *matches in rows
+        for kind, matched in zip(DifficultyType.values, matches, strict=True)
+        if matched
+    ]
+
+
 @dataclass(frozen=True)
 class Source:
     """One query over the whole registry: rows of a record id, then one column per facet
-    of `facets` (the key of a value of that facet the record has, or NULL)."""
+    of `facets` (the key of a value of that facet the record has, or NULL). `rows`, if
+    given, turns each chunk of the query's rows into such rows (for a facet of which a
+    record may have several values without a table of its own: the types of its text)."""
 
     facets: tuple[str, ...]
     query: Callable[[], QuerySet | tuple[str, tuple]]  # a queryset, or SQL and parameters
+    rows: Callable[[list[tuple]], list[tuple]] | None = None
 
 
 # What each facet counts, written once: one scan per table for all the facets it holds.
@@ -154,6 +196,7 @@ SOURCES = (
     Source(("metropolis", "partner_kind", "partner_category", "relation", "distance"), _partners),
     Source(("theme",), _themes),
     Source(("region",), _regions),
+    Source(("difficulty",), _difficulties, rows=_difficulty_rows),
 )
 
 
@@ -185,6 +228,7 @@ OPTIONS: dict[str, Callable[[], list[tuple]]] = {
     "relation": _choices(PartnerRelation.choices),
     "distance": _choices(DistanceBand.choices),
     "region": lambda: _territories(Territory.objects.of_kind(TerritoryKind.REGION)),
+    "difficulty": _choices(DifficultyType.choices),
 }
 
 
@@ -255,7 +299,7 @@ def _chunks(source: Source) -> Iterator[list[tuple]]:
     with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
-            yield rows
+            yield source.rows(rows) if source.rows else rows
 
 
 def _fill(source: Source, buffers: list[dict]) -> None:
@@ -278,7 +322,7 @@ def _fill(source: Source, buffers: list[dict]) -> None:
 
 def facet_index_build(version: int) -> FacetIndex:
     """One query per source (`SOURCES`), read in chunks, and one per reference list
-    (métropoles, themes, régions)."""
+    (métropoles, themes, régions; the choices' lists need none)."""
     began = time.perf_counter()
     options = {}
     for source in SOURCES:

@@ -29,6 +29,7 @@ FACETS = (
     "theme",
     "instrument",
     "status",
+    "difficulty",
     "partner_kind",
     "partner_category",
     "relation",

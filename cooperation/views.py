@@ -167,17 +167,8 @@ def active_filters(filterset, facets: dict, query: QueryDict) -> list[dict]:
         year = form[name].value()
         if year not in (None, ""):
             tags.append({"label": wording % {"year": year}, "url": query_without(query, name)})
-    # The filters the statistics' links use (types of difficulties, yes/no, partner counts).
-    difficulty = filterset.filters["difficulty"]
-    kinds = dict(difficulty.extra["choices"])
-    for value in query.getlist("difficulty"):
-        if value:
-            tags.append(
-                {
-                    "label": labelled(difficulty.label, kinds.get(value, value)),
-                    "url": query_without(query, "difficulty", value),
-                }
-            )
+    # The other filters the statistics' links use (yes/no, partner counts); the types of
+    # difficulties are a facet, tagged above.
     for name in STATISTICS_FILTERS:
         value = form[name].value()
         if value in (None, ""):

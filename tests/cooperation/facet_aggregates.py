@@ -8,6 +8,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Case, CharField, Count, F, QuerySet, Value, When
 from django.http import QueryDict
 
+from cooperation.difficulties import DifficultyType, difficulty_condition
 from cooperation.facets import FACETS
 from cooperation.filters import CooperationFilterSet, DistanceBand, distance_condition
 from cooperation.models import (
@@ -208,6 +209,23 @@ def _regions(selection: QuerySet) -> Counted:
     return [(code, name, count) for _pk, code, name, _search_name, count in rows]
 
 
+def _difficulties(selection: QuerySet) -> Counted:
+    """Records of each type of difficulties (as the `difficulty` filter reads them, by its
+    SQL condition; a record may count in several): one aggregate, a filtered count per
+    type."""
+    counts = (
+        Cooperation.objects.filter(pk__in=selection)
+        .order_by()
+        .aggregate(
+            **{
+                f"count_{kind}": Count("pk", filter=difficulty_condition(kind))
+                for kind in DifficultyType.values
+            }
+        )
+    )
+    return [(kind, label, counts[f"count_{kind}"]) for kind, label in DifficultyType.choices]
+
+
 _COUNTERS: dict[str, Callable[[QuerySet], Counted]] = {
     "metropolis": _metropolises,
     "theme": _themes,
@@ -218,4 +236,5 @@ _COUNTERS: dict[str, Callable[[QuerySet], Counted]] = {
     "relation": _partner_field("relation", PartnerRelation.choices),
     "distance": _distances,
     "region": _regions,
+    "difficulty": _difficulties,
 }

@@ -1,7 +1,8 @@
 """Which difficulties a record declares (cooperation/difficulties.py): the keyword rule,
 the same in Python and in SQL on either backend, the list's `difficulty` filter (page and
-API alike), the statistics table whose every number links to a list of that size, its CSV
-and its place in the API, and the declared difficulties quoted on /statistiques/."""
+API alike) and its facet in the list's filter panel, the statistics table whose every
+number links to a list of that size, its CSV and its place in the API, and the declared
+difficulties quoted on /statistiques/."""
 
 import csv
 import io
@@ -89,11 +90,59 @@ def test_the_exports_take_the_filter(client, declared):
 def test_the_list_shows_the_filter_as_a_removable_tag(client, declared):
     response = client.get("/cooperations/?difficulty=legal&difficulty=other")
     assert response.context["paginator"].count == 5
-    tags = {tag["label"]: tag["url"] for tag in response.context["active_filters"]}
-    assert tags == {
-        "Type de difficultés\u00a0: Freins juridiques ou réglementaires": "?difficulty=other",
-        "Type de difficultés\u00a0: Autre / non classé": "?difficulty=legal",
+    tags = [(tag["label"], tag["url"]) for tag in response.context["active_filters"]]
+    assert tags == [  # once each, as a facet's
+        ("Type de difficultés\u00a0: Freins juridiques ou réglementaires", "?difficulty=other"),
+        ("Type de difficultés\u00a0: Autre / non classé", "?difficulty=legal"),
+    ]
+
+
+def difficulty_facet(response):
+    return next(
+        facet for facet, _errors in response.context["facets"] if facet.name == "difficulty"
+    )
+
+
+def test_the_filter_panel_offers_each_type_with_the_count_of_its_list(client, declared):
+    response = client.get("/cooperations/")
+    facet = difficulty_facet(response)
+    assert facet.label == "Type de difficultés"
+    assert {option.value: option.count for option in facet.visible_options} == EXPECTED
+    html = response.content.decode()
+    assert '<legend class="fr-fieldset__legend fr-fieldset__legend--regular' in html
+    assert 'name="difficulty" value="legal" id="difficulty-legal"' in html
+    assert 'Freins juridiques ou réglementaires<span class="portal-facet__count">\u00a0(4)' in html
+    # Ticked: the list holds as many records as the count said, the other types still
+    # count over every record (one or the other), the box is checked.
+    for kind, count in EXPECTED.items():
+        ticked = client.get("/cooperations/", {"difficulty": kind})
+        assert ticked.context["paginator"].count == count, kind
+        options = {option.value: option for option in difficulty_facet(ticked).options}
+        assert options[kind].selected
+        assert {value: option.count for value, option in options.items()} == EXPECTED
+    html = client.get("/cooperations/?difficulty=skills").content.decode()
+    assert 'name="difficulty" value="skills" id="difficulty-skills" checked' in html
+
+
+def test_the_facet_narrows_the_other_facets_and_is_narrowed_by_them(client, declared):
+    records = list(declared)
+    Cooperation.objects.filter(pk=records[2].pk).update(status="ended")  # legal and funding
+
+    response = client.get("/cooperations/", {"status": "ended"})
+    counted = {option.value: option.count for option in difficulty_facet(response).options}
+    assert counted == {"legal": 1, "funding": 1, "skills": 0, "governance": 0, "other": 0}
+    response = client.get("/cooperations/", {"difficulty": "funding"})
+    status = next(facet for facet, _errors in response.context["facets"] if facet.name == "status")
+    assert {option.value: option.count for option in status.visible_options} == {
+        "active": 1,
+        "ended": 1,
     }
+
+
+def test_without_declared_difficulties_the_panel_has_no_such_facet(client, registry):
+    response = client.get("/cooperations/")
+    assert difficulty_facet(response).visible_options == []
+    assert 'id="facet-difficulty"' not in response.content.decode()
 
 
 def test_the_statistics_table_counts_each_type_and_links_to_as_many(client, declared):

@@ -25,6 +25,7 @@ def test_facets_count_each_value_over_the_published_records(registry):
         "theme": {"mobility": 1, "tourism": 2, "economic-development": 1},
         "instrument": {"reciprocity_contract": 1, "metropolitan_pole": 1, "association_network": 1},
         "status": {"active": 2, "ended": 1},
+        "difficulty": {},  # the fixture's records declare no difficulties
         "partner_kind": {"department": 1, "epci": 3, "grouping": 1, "foreign": 1},
         "partner_category": {"CA": 1, "METRO": 3, "PAYS": 1, "OTHER": 1},
         "relation": {"reference": 3, "same_department": 2, "other_region": 1, "foreign": 1},
@@ -101,8 +102,8 @@ def test_facet_counts_take_a_fixed_number_of_queries_whatever_the_number_of_reco
     data = QueryDict("metropolis=242900314&region=53&theme=mobility&status=active")
 
     # The index, once per registry version and process: one query per table it reads
-    # (records, partners, theme links, partners' régions) and the lists of métropoles,
-    # themes and régions.
+    # (records, partners, theme links, partners' régions, declared difficulties) and the
+    # lists of métropoles, themes and régions.
     facet_index_clear()
     with django_assert_max_num_queries(len(SOURCES) + 3):
         facet_index()

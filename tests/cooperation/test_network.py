@@ -39,9 +39,10 @@ B, Q, P = "epci:242900314", "epci:242900694", "grouping:PAYS-COB"
 S, L, C = "epci:244200770", "department:42", "foreign:IE-CORK"
 N, R = "epci:244400404", "epci:244400000"
 QUERY_BUDGET = 20
-# Once per registry version and process, the facet index of the page's facets: one query
-# per table it reads (4) and the lists of métropoles, themes and régions.
-FACET_INDEX_QUERIES = 7
+# Once per registry version and process, the facet index of the list's facets (the page
+# shows four of them): one query per table it reads (5) and the lists of métropoles,
+# themes and régions.
+FACET_INDEX_QUERIES = 8
 
 
 def export_url(fmt: str) -> str:
@@ -177,6 +178,20 @@ def test_page_filters_are_the_registry_filters(client, network_registry):
     assert {t.id for t in response.context["rows"]} == {N, R}
     response = client.get(PAGE_URL, {"start_year_min": 2019, "partner_kind": "foreign"})
     assert {t.id for t in response.context["rows"]} == {B, S, C}
+
+
+def test_a_difficulty_selection_from_the_list_applies_without_a_facet_of_its_own(
+    client, network_registry
+):
+    # Written without a signal, before the page's first request builds the facet index.
+    Cooperation.objects.filter(pk=network_registry["nantes_retz"].pk).update(
+        difficulties="Budget insuffisant."
+    )
+    response = client.get(PAGE_URL, {"difficulty": "funding"})
+    assert {t.id for t in response.context["rows"]} == {N, R}
+    # The page's panel offers its own filters only (`NETWORK_FACETS`).
+    assert "difficulty" not in {facet.name for facet, _errors in response.context["facets"]}
+    assert 'id="facet-difficulty"' not in response.content.decode()
 
 
 def test_page_table_sorts_on_every_measure(client, network_registry):

@@ -22,9 +22,9 @@ NBSP = "\u00a0"
 # the scope, or those the filters other than the facets keep).
 LIST_QUERY_BUDGET = 9
 # Once per registry version and process, the facet index: one query per table it reads
-# (records, partners, theme links, partners' régions) and the lists of métropoles, themes
-# and régions.
-FACET_INDEX_QUERIES = 7
+# (records, partners, theme links, partners' régions, declared difficulties) and the lists
+# of métropoles, themes and régions.
+FACET_INDEX_QUERIES = 8
 # The record, its themes, partners with territories, sources; for the map, the partners'
 # boxes, their départements, and their contours (none here); the validated responses
 # behind the partnerships' reciprocity (none here).

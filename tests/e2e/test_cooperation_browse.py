@@ -8,7 +8,14 @@ import pytest
 from playwright.sync_api import expect
 
 from cooperation.models import CooperationStatus, Instrument, PartnerRole, Theme
-from cooperation.services import PartnerInput, SourceInput, cooperation_create
+from cooperation.services import (
+    PartnerInput,
+    SourceInput,
+    cooperation_create,
+    cooperation_update,
+)
+
+from .accessibility import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -96,6 +103,49 @@ def test_search_two_facets_open_a_record_and_follow_a_partner(page, live_server,
     expect(page).to_have_url(re.compile(r"/territoires/epci/242900694/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("CA Quimper Bretagne Occidentale")
     expect(page.get_by_role("link", name="Contrat de réciprocité Brest-Quimper")).to_be_visible()
+
+
+def test_tick_a_type_of_difficulties_and_list_as_many_records_as_it_counted(
+    page, live_server, records
+):
+    # The seed declares no difficulties: three records declare some here.
+    brest_quimper, _navette, charter, saint_etienne = records
+    cooperation_update(cooperation=brest_quimper, difficulties="Cadre JURIDIQUE et budget.")
+    cooperation_update(cooperation=charter, difficulties="Manque de financement dédié.")
+    cooperation_update(cooperation=saint_etienne, difficulties="Calendrier difficile.")
+    page.goto(live_server.url + "/cooperations/?status=active")
+    expect(page.get_by_role("heading", level=2, name="3 coopérations")).to_be_visible()
+
+    facet = page.locator("#facet-difficulty")
+    expect(facet.locator("legend")).to_have_text("Type de difficultés")
+    funding = facet.locator('label[for="difficulty-funding"]')
+    expect(funding).to_have_text(
+        re.compile(r"^\s*Absence de financement dédié et adapté\s*\(2\)\s*$")
+    )
+    counted = int(re.search(r"\((\d+)\)", funding.inner_text()).group(1))
+    funding.click()
+    expect(
+        page.get_by_role("checkbox", name=re.compile(r"^Absence de financement"))
+    ).to_be_checked()
+    page.get_by_role("button", name="Appliquer les filtres").click()
+
+    expect(page).to_have_url(re.compile(r"[?&]difficulty=funding(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]status=active(&|$)"))
+    expect(page.get_by_role("heading", level=2, name=f"{counted} coopérations")).to_be_visible()
+    expect(page.locator(".portal-results").get_by_role("heading", level=3)).to_have_count(counted)
+    tag = page.get_by_role(
+        "link", name=re.compile(r"Type de difficultés\s*: Absence de financement dédié et adapté")
+    )
+    expect(tag).to_have_count(1)
+    expect(
+        page.get_by_role("checkbox", name=re.compile(r"^Absence de financement"))
+    ).to_be_checked()
+    # The other types still count over the active records (one or the other).
+    expect(facet.locator('label[for="difficulty-other"]')).to_contain_text("(1)")
+    assert_accessible(page)
+
+    tag.click()
+    expect(page.get_by_role("heading", level=2, name="3 coopérations")).to_be_visible()
 
 
 def test_removing_an_active_filter_widens_the_selection(page, live_server, records):
