@@ -126,6 +126,7 @@ def tally(questions: Iterable[Question], answers_list: Iterable) -> list[Questio
     counts = {q.code: {} for q in tallied}
     others = dict.fromkeys(counts, 0)
     answered = dict.fromkeys(counts, 0)
+    known = {q.code: {value for value, _label in _offered(q)} for q in tallied}
     total = 0
     for answers in answers_list:
         total += 1
@@ -137,11 +138,11 @@ def tally(questions: Iterable[Question], answers_list: Iterable) -> list[Questio
             if is_empty(value):
                 continue
             answered[question.code] += 1
-            known = {v for v, _label in _offered(question)}
             unknown = False
             for chosen in _chosen(question, value):
                 # True == 1 in Python: a yes/no answer must be a real boolean.
-                if chosen in known and (question.type == "yes_no") == isinstance(chosen, bool):
+                is_boolean = isinstance(chosen, bool)
+                if chosen in known[question.code] and (question.type == "yes_no") == is_boolean:
                     key = (type(chosen), chosen)
                     counts[question.code][key] = counts[question.code].get(key, 0) + 1
                 else:
