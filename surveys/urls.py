@@ -29,7 +29,7 @@ answering = [
     ),
 ]
 
-# Reviewers: queue, response review, coverage, exports (surveys/views/review.py).
+# Reviewers: queue, response review, coverage, question tallies, exports (surveys/views/review.py).
 review = [
     path("revue/", review_views.ReviewQueueView.as_view(), name="review_queue"),
     path(
@@ -44,6 +44,16 @@ review = [
         "revue/campagnes/<int:campaign_id>/couverture/",
         review_views.CampaignCoverageView.as_view(),
         name="coverage",
+    ),
+    path(
+        "revue/campagnes/<int:campaign_id>/questions/",
+        review_views.QuestionTalliesView.as_view(),
+        name="question_tallies",
+    ),
+    path(
+        "revue/campagnes/<int:campaign_id>/questions.csv",
+        review_views.QuestionTalliesView.as_view(csv=True),
+        name="question_tallies_csv",
     ),
     path(
         "revue/campagnes/<int:campaign_id>/export/<str:fmt>/",

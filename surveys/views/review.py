@@ -5,14 +5,18 @@ go to the sign-in page, officers get a 403."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
@@ -23,6 +27,7 @@ from ..answering.answers import usable_answers
 from ..answering.display import summary
 from ..answering.form import sections_of, territories_by_reference, territory_references
 from ..comparison import entry_comparisons
+from ..exports import slug_within
 from ..filters import ResponseFilterSet
 from ..models import Campaign, Response, ResponseStatus
 from ..permissions import is_reviewer
@@ -30,6 +35,7 @@ from ..reciprocity import missing_partner_declarations
 from ..services.promotion import promotions_of
 from ..services.reminders import campaign_coverage, campaign_remind, campaigns_status_counts
 from ..services.responses import response_return, response_validate
+from ..tallies import DEFAULT_SCOPE, SCOPE_LABELS, SCOPES, by_section, csv_rows, tally
 
 QUEUE_PAGE_SIZE = 50
 EXPORT_FORMATS = (
@@ -355,3 +361,67 @@ class CampaignCoverageView(StaffRequiredMixin, TemplateView):
             exports=export_links(self.campaign, ""),
         )
         return context
+
+
+class TallyFilterForm(forms.Form):
+    """Which responses the tallies count (/enquetes/revue/campagnes/<id>/questions/)."""
+
+    responses = forms.ChoiceField(
+        label=gettext_lazy("Réponses comptées"),
+        choices=SCOPE_LABELS,
+        required=False,
+    )
+
+    def scope(self) -> str:
+        if self.is_valid():
+            return self.cleaned_data["responses"] or DEFAULT_SCOPE
+        return DEFAULT_SCOPE
+
+
+class QuestionTalliesView(StaffRequiredMixin, TemplateView):
+    """/enquetes/revue/campagnes/<id>/questions/: how the responses answered each closed
+    question of the sections answered once per territory (surveys/tallies.py counts);
+    `.csv` gives the same figures, one line per (question, choice)."""
+
+    template_name = "surveys/review/question_tallies.html"
+    csv = False
+
+    def get(self, request, *args, **kwargs):
+        campaign = get_object_or_404(
+            Campaign.objects.visible_to(request.user).select_related("questionnaire"),
+            pk=self.kwargs["campaign_id"],
+        )
+        form = TallyFilterForm(request.GET or {"responses": DEFAULT_SCOPE})
+        scope = form.scope()
+        answers = (
+            Response.objects.visible_to(request.user)
+            .filter(campaign=campaign, status__in=SCOPES[scope])
+            .values_list("answers", flat=True)
+        )
+        tallies = tally(campaign.questionnaire.questions, answers)
+        if self.csv:
+            return tallies_csv(campaign, tallies, scope)
+        query = f"?responses={scope}"
+        return self.render_to_response(
+            self.get_context_data(
+                campaign=campaign,
+                form=form,
+                sections=by_section(campaign.questionnaire.definition, tallies),
+                counted=tallies[0].total if tallies else len(answers),
+                csv_url=reverse("surveys:question_tallies_csv", args=[campaign.pk]) + query,
+            )
+        )
+
+
+def tallies_csv(campaign: Campaign, tallies, scope: str) -> HttpResponse:
+    """The tallies as CSV, as /statistiques/ gives its tables: UTF-8 with a BOM, commas."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(tallies))
+    body = buffer.getvalue().encode("utf-8")
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    name = slug_within(campaign.title) or f"campagne-{campaign.pk}"
+    filename = f"enquete-{name}-questions-{scope}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Length"] = str(len(body))
+    return response

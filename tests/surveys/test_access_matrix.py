@@ -115,6 +115,10 @@ ROUTES = [
     Route("surveys:coverage", "GET", B, LOGIN, FORBIDDEN, OK),
     Route("surveys:coverage", "POST", A, LOGIN, FORBIDDEN, REDIRECT, "remind"),
     Route("surveys:coverage", "POST", B, LOGIN, FORBIDDEN, REDIRECT, "remind"),
+    Route("surveys:question_tallies", "GET", A, LOGIN, FORBIDDEN, OK),
+    Route("surveys:question_tallies", "GET", B, LOGIN, FORBIDDEN, OK),
+    Route("surveys:question_tallies_csv", "GET", A, LOGIN, FORBIDDEN, OK),
+    Route("surveys:question_tallies_csv", "GET", B, LOGIN, FORBIDDEN, OK),
     Route("surveys:review_export", "GET", A, LOGIN, FORBIDDEN, OK, "csv"),
     Route("surveys:review_export", "GET", A, LOGIN, FORBIDDEN, OK, "xlsx"),
     Route("surveys:review_export", "GET", A, LOGIN, FORBIDDEN, OK, "ods"),
@@ -221,7 +225,11 @@ def url_of(route: Route, world: World) -> str:
         return reverse(route.name, kwargs={"pk": world.responses[owner].pk})
     if route.name == "surveys:review_response":
         return reverse(route.name, kwargs={"response_id": world.responses[owner].pk})
-    if route.name == "surveys:coverage":
+    if route.name in (
+        "surveys:coverage",
+        "surveys:question_tallies",
+        "surveys:question_tallies_csv",
+    ):
         return reverse(route.name, kwargs={"campaign_id": world.campaigns[owner].pk})
     if route.name == "surveys:review_export":
         return reverse(
