@@ -1,6 +1,8 @@
 import uuid
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from territories.models import TerritoryCategory, TerritoryKind
 from tests.factories import TerritoryFactory, place
@@ -27,6 +29,17 @@ def test_cache(settings):
             "LOCATION": f"test-{uuid.uuid4().hex}",
         }
     }
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language (French), whatever the one before it ended
+    in: a request leaves its language active in the thread (LocaleMiddleware activates it
+    and nothing deactivates it), so a test reading a label outside a request would
+    otherwise read it in the language of the previous test's last request."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
