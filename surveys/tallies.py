@@ -13,7 +13,7 @@ so it stays in `answered`, and no stored value is silently lost.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -197,22 +197,18 @@ CSV_HEADER = (
 )
 
 
-def csv_rows(tallies: list[QuestionTally]) -> list[tuple]:
-    """One row per (question, choice), header first; labels in the active language."""
-    rows: list[tuple] = [CSV_HEADER]
+def csv_rows(tallies: list[QuestionTally]) -> Iterator[tuple]:
+    """One row per (question, choice), under `CSV_HEADER`; labels in the active language."""
     for question_tally in tallies:
         question = question_tally.question
         for choice in question_tally.rows:
-            rows.append(
-                (
-                    question.section,
-                    question.code,
-                    question_tally.label_text,
-                    choice.csv_value,
-                    choice.label_text,
-                    choice.count,
-                    choice.answered,
-                    choice.share,
-                )
+            yield (
+                question.section,
+                question.code,
+                question_tally.label_text,
+                choice.csv_value,
+                choice.label_text,
+                choice.count,
+                choice.answered,
+                choice.share,
             )
-    return rows

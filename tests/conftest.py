@@ -1,7 +1,7 @@
 import uuid
 
 import pytest
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.utils import translation
 
 from territories.models import TerritoryCategory, TerritoryKind
@@ -37,7 +37,7 @@ def default_language():
     in: a request leaves its language active in the thread (LocaleMiddleware activates it
     and nothing deactivates it), so a test reading a label outside a request would
     otherwise read it in the language of the previous test's last request."""
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
 

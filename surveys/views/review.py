@@ -5,9 +5,6 @@ go to the sign-in page, officers get a 403."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
 from portal.listing import FilteredListView, current_ordering, sort_columns
+from portal.tabular import csv_blocks
 
 from ..answering.answers import usable_answers
 from ..answering.display import summary
@@ -35,7 +33,15 @@ from ..reciprocity import missing_partner_declarations
 from ..services.promotion import promotions_of
 from ..services.reminders import campaign_coverage, campaign_remind, campaigns_status_counts
 from ..services.responses import response_return, response_validate
-from ..tallies import DEFAULT_SCOPE, SCOPE_LABELS, SCOPES, by_section, csv_rows, tally
+from ..tallies import (
+    CSV_HEADER,
+    DEFAULT_SCOPE,
+    SCOPE_LABELS,
+    SCOPES,
+    by_section,
+    csv_rows,
+    tally,
+)
 
 QUEUE_PAGE_SIZE = 50
 EXPORT_FORMATS = (
@@ -393,9 +399,10 @@ class QuestionTalliesView(StaffRequiredMixin, TemplateView):
         )
         form = TallyFilterForm(request.GET or {"responses": DEFAULT_SCOPE})
         scope = form.scope()
-        answers = (
+        answers = list(
             Response.objects.visible_to(request.user)
-            .filter(campaign=campaign, status__in=SCOPES[scope])
+            .for_campaign(campaign)
+            .filter(status__in=SCOPES[scope])
             .values_list("answers", flat=True)
         )
         tallies = tally(campaign.questionnaire.questions, answers)
@@ -407,18 +414,15 @@ class QuestionTalliesView(StaffRequiredMixin, TemplateView):
                 campaign=campaign,
                 form=form,
                 sections=by_section(campaign.questionnaire.definition, tallies),
-                counted=tallies[0].total if tallies else len(answers),
+                counted=len(answers),
                 csv_url=reverse("surveys:question_tallies_csv", args=[campaign.pk]) + query,
             )
         )
 
 
 def tallies_csv(campaign: Campaign, tallies, scope: str) -> HttpResponse:
-    """The tallies as CSV, as /statistiques/ gives its tables: UTF-8 with a BOM, commas."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(tallies))
-    body = buffer.getvalue().encode("utf-8")
+    """The tallies as CSV, written as every file of the portal (`portal.tabular`)."""
+    body = b"".join(csv_blocks(CSV_HEADER, csv_rows(tallies)))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     name = slug_within(campaign.title) or f"campagne-{campaign.pk}"
     filename = f"enquete-{name}-questions-{scope}-{timezone.localdate():%Y-%m-%d}.csv"
